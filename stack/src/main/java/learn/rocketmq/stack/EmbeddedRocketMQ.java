@@ -1,0 +1,430 @@
+package learn.rocketmq.stack;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * A real NameServer + Broker + 5.x Proxy in a child JVM of this one, on free ports, with its
+ * store, logs and home in a temporary directory that is gone after {@link #close()}.
+ *
+ * <p>Why a separate process: the proxy's gRPC classes and {@code rocketmq-client-java}'s cannot
+ * share a class loader, a separate process keeps a lesson's class path client-only, and a
+ * process can really crash (phase 5 kills servers on purpose). The child reads the repo's
+ * {@code config/broker.conf} and {@code config/rmq-proxy.json}; see
+ * {@code learn.rocketmq.stack.server.ServerMain}.
+ *
+ * <p>No orphans: the child exits (and deletes its directory) when its standard input closes, which
+ * happens when this JVM exits for any reason, {@code kill -9} included; directories of dead
+ * parents are swept on the next start.
+ *
+ * <p>Cold start: the first start on a machine records a class-data-sharing archive of the server
+ * classes (JDK AppCDS); later starts map it and are about twice as fast.
+ */
+public final class EmbeddedRocketMQ implements AutoCloseable {
+
+    private static final String RESOURCES = "learn/rocketmq/stack/";
+    private static final Path WORK = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq");
+    private static final long START_TIMEOUT_SECONDS = 90;
+
+    private final Process process;
+    private final Path baseDir;
+    private final RocketMQ rocketMQ;
+    private final String brokerAddress;
+    private final long startMillis;
+    private final long stopWaitSeconds;
+
+    private EmbeddedRocketMQ(Process process, Path baseDir, RocketMQ rocketMQ, String brokerAddress, long startMillis,
+                             long stopWaitSeconds) {
+        this.stopWaitSeconds = stopWaitSeconds;
+        this.process = process;
+        this.baseDir = baseDir;
+        this.rocketMQ = rocketMQ;
+        this.brokerAddress = brokerAddress;
+        this.startMillis = startMillis;
+    }
+
+    /** Starts a stack on free ports and waits until its broker is registered and the proxy listens. */
+    public static EmbeddedRocketMQ start(StackProfile profile) {
+        return start(profile, false);
+    }
+
+    /**
+     * The same server on the standard ports (NameServer 9876, broker 10911, proxy 8081 gRPC and
+     * 8080 remoting) with RocketMQ's default settings: what {@code ./rocketmq up} runs.
+     */
+    public static EmbeddedRocketMQ startOnStandardPorts() {
+        return start(StackProfile.DEFAULTS, true);
+    }
+
+    private static EmbeddedRocketMQ start(StackProfile profile, boolean standardPorts) {
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(WORK);
+            sweepOrphans();
+            Path baseDir = Files.createTempDirectory(WORK, "stack-" + ProcessHandle.current().pid() + "-");
+            Path logs = Files.createDirectories(baseDir.resolve("logs"));
+            Files.createDirectories(baseDir.resolve("home"));
+
+            List<String> classPath = serverClassPath();
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(serverJvmOptions(baseDir));
+            command.addAll(classDataSharing(classPath));
+            command.add("-cp");
+            command.add(String.join(java.io.File.pathSeparator, classPath));
+            command.add("learn.rocketmq.stack.server.ServerMain");
+            command.add("--base-dir");
+            command.add(baseDir.toString());
+            command.add("--watch-stdin");
+            if (standardPorts) {
+                command.add("--standard-ports");
+            }
+            if (profile == StackProfile.FAST_TESTS) {
+                command.add("--fast-tests");
+            }
+            Process process = new ProcessBuilder(command)
+                .redirectError(logs.resolve("server-stderr.log").toFile())
+                .start();
+            recordArchiveOwner(command, process);
+            // A run that records the class-data archive needs a few seconds after it is told to stop.
+            long stopWaitSeconds = writesArchive(command) ? 30 : 2;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, baseDir, stopWaitSeconds),
+                "embedded-rocketmq-stop"));
+
+            String ready = awaitReadyLine(process, logs);
+            String namesrv = field(ready, "namesrv");
+            String broker = field(ready, "broker");
+            String proxy = field(ready, "proxy");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            RocketMQ rocketMQ = new RocketMQ(namesrv, proxy,
+                "an embedded RocketMQ 5.5.0 (NameServer " + namesrv + ", proxy " + proxy + ", started in "
+                    + millis + " ms, " + (profile == StackProfile.FAST_TESTS ? "fast-test timing" : "default settings") + ")",
+                profile);
+            return new EmbeddedRocketMQ(process, baseDir, rocketMQ, broker, millis, stopWaitSeconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded RocketMQ: " + e.getMessage(), e);
+        }
+    }
+
+    public RocketMQ rocketMQ() {
+        return rocketMQ;
+    }
+
+    /** The broker's own address (host:port), for admin calls and storage lessons. */
+    public String brokerAddress() {
+        return brokerAddress;
+    }
+
+    /** The server process: its pid, its memory; phase 5 kills it on purpose. */
+    public ProcessHandle serverProcess() {
+        return process.toHandle();
+    }
+
+    /** Where the server keeps its store ({@code store/}) and logs ({@code logs/rocketmq.log}). */
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** Ends the server process at once (no slow graceful broker shutdown) and deletes its files. */
+    @Override
+    public void close() {
+        stop(process, baseDir, stopWaitSeconds);
+    }
+
+    private static void stop(Process process, Path baseDir, long waitSeconds) {
+        try {
+            process.getOutputStream().close(); // the child's cue: it halts and deletes its directory
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            if (!process.waitFor(waitSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        deleteTree(baseDir);
+    }
+
+    private static String awaitReadyLine(Process process, Path logs) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY ") || line.startsWith("FAILED ")) {
+                        return line;
+                    }
+                }
+                return "FAILED the server process exited (code " + process.waitFor() + ")";
+            } catch (IOException | InterruptedException e) {
+                return "FAILED " + e;
+            }
+        });
+        String line;
+        try {
+            line = ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            line = "FAILED not ready within " + START_TIMEOUT_SECONDS + " s";
+        } catch (Exception e) {
+            line = "FAILED " + e;
+        }
+        if (line.startsWith("FAILED ")) {
+            String tail = tail(logs.resolve("server-stderr.log"), 15) + tail(logs.resolve("rocketmq.log"), 15);
+            process.destroyForcibly();
+            throw new IllegalStateException("The embedded RocketMQ did not start: " + line.substring(7)
+                + "\n--- last lines of its logs ---\n" + tail);
+        }
+        // Keep draining stdout so the child never blocks on a full pipe.
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discarded: the server logs to its own files
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        }, "embedded-rocketmq-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        return line;
+    }
+
+    private static String field(String readyLine, String name) {
+        for (String part : readyLine.split(" ")) {
+            if (part.startsWith(name + "=")) {
+                return part.substring(name.length() + 1);
+            }
+        }
+        throw new IllegalStateException("no " + name + " in " + readyLine);
+    }
+
+    private static List<String> serverJvmOptions(Path baseDir) {
+        return List.of(
+            // Small and quick to start: a learning broker, not a production one (whose scripts ask
+            // for -Xms8g). C1 only: the server does little work and starts much faster.
+            "-Xms64m", "-Xmx384m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            // Everything the server writes goes below its base directory, never the learner's home.
+            "-Duser.home=" + baseDir.resolve("home"),
+            "-Drocketmq.home.dir=" + baseDir,
+            "-Dstack.log.dir=" + baseDir.resolve("logs"),
+            "-Drmq.logback.configurationFile=" + RESOURCES + "server-logback.xml",
+            // The classic remoting ports run without TLS (the proxy's gRPC port still accepts
+            // both, as RocketMQ's default "permissive" mode does); saves seconds of start-up.
+            "-Dtls.server.mode=disabled",
+            // What RocketMQ's own start scripts open up on JDK 9+ (memory-mapped files, Netty).
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-exports=java.base/sun.security.x509=ALL-UNNAMED");
+    }
+
+    /**
+     * JDK class-data sharing: the first run writes an archive of every class it loaded, later runs
+     * map it instead of loading and verifying thousands of classes again. Keyed by JDK and class path.
+     */
+    private static List<String> classDataSharing(List<String> classPath) throws IOException {
+        Path dir = Files.createDirectories(WORK.resolve("cds"));
+        String key = sha256(System.getProperty("java.home") + "|" + Runtime.version() + "|" + String.join("|", classPath));
+        Path archive = dir.resolve(key + ".jsa");
+        if (Files.exists(archive)) {
+            return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+        // A first run records "<key>.jsa.part" as its JVM exits, its pid in "<key>.jsa.pid";
+        // once that process is gone the archive is complete. One recorder at a time.
+        Path part = dir.resolve(key + ".jsa.part");
+        Path owner = dir.resolve(key + ".jsa.pid");
+        try {
+            if (Files.exists(part)) {
+                boolean recording = ownerAlive(owner)
+                    || (!Files.exists(owner) && System.currentTimeMillis() - Files.getLastModifiedTime(part).toMillis() < 120_000);
+                if (recording) {
+                    return List.of();
+                }
+                if (Files.size(part) > 0) {
+                    Files.move(part, archive, StandardCopyOption.ATOMIC_MOVE);
+                    Files.deleteIfExists(owner);
+                    return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+                }
+                Files.deleteIfExists(part);
+            }
+            if (ownerAlive(owner)) {
+                return List.of(); // another JVM is about to record
+            }
+            Files.writeString(owner, "starting");
+        } catch (IOException | RuntimeException ignored) {
+            return List.of(); // only an optimisation
+        }
+        return List.of("-XX:ArchiveClassesAtExit=" + part, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    }
+
+    private static boolean ownerAlive(Path owner) {
+        try {
+            String text = Files.readString(owner).trim();
+            if (text.equals("starting")) {
+                return System.currentTimeMillis() - Files.getLastModifiedTime(owner).toMillis() < 120_000;
+            }
+            return ProcessHandle.of(Long.parseLong(text)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Tells later starts which process records the archive (see {@link #classDataSharing}). */
+    private static void recordArchiveOwner(List<String> command, Process process) {
+        command.stream().filter(o -> o.startsWith("-XX:ArchiveClassesAtExit=")).findFirst().ifPresent(option -> {
+            try {
+                String part = option.substring("-XX:ArchiveClassesAtExit=".length());
+                Files.writeString(Path.of(part.substring(0, part.length() - ".part".length()) + ".pid"),
+                    Long.toString(process.pid()));
+            } catch (IOException ignored) {
+                // only an optimisation
+            }
+        });
+    }
+
+    private static boolean writesArchive(List<String> command) {
+        return command.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit="));
+    }
+
+    /**
+     * The server's class path: this module's server classes as a jar (CDS accepts jars only),
+     * then the jars listed in server.classpath, written by the stack module's build.
+     */
+    static List<String> serverClassPath() throws IOException {
+        URL listing = EmbeddedRocketMQ.class.getClassLoader().getResource(RESOURCES + "server.classpath");
+        if (listing == null) {
+            throw new IllegalStateException("server.classpath is missing from the stack module: build it once with"
+                + " ./mvnw -q install -DskipTests (./lesson does this for you)");
+        }
+        List<String> classPath = new ArrayList<>();
+        classPath.add(serverJar(listing).toString());
+        try (InputStream in = listing.openStream()) {
+            for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    classPath.add(entry);
+                }
+            }
+        }
+        return classPath;
+    }
+
+    /** The jar holding ServerMain: the stack jar itself, or one made from target/classes. */
+    private static Path serverJar(URL listing) throws IOException {
+        String url = listing.toString();
+        try {
+            if (url.startsWith("jar:file:")) {
+                return Path.of(new URL(url.substring(4, url.indexOf("!/"))).toURI());
+            }
+            Path classes = Path.of(listing.toURI()).getParent().getParent().getParent().getParent();
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(classes.resolve(RESOURCES))) {
+                files = walk.filter(Files::isRegularFile).sorted().toList();
+            }
+            // Named by content, so a rebuild with the same classes keeps the class-data archive valid.
+            StringBuilder fingerprint = new StringBuilder();
+            for (Path f : files) {
+                fingerprint.append(classes.relativize(f)).append(':').append(sha256(Files.readAllBytes(f))).append(';');
+            }
+            Path jar = Files.createDirectories(WORK.resolve("jars")).resolve("stack-server-" + sha256(fingerprint.toString()) + ".jar");
+            if (!Files.exists(jar)) {
+                Path tmp = Files.createTempFile(jar.getParent(), "stack-server", ".tmp");
+                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
+                    for (Path f : files) {
+                        JarEntry entry = new JarEntry(classes.relativize(f).toString().replace('\\', '/'));
+                        entry.setTime(0);
+                        out.putNextEntry(entry);
+                        Files.copy(f, out);
+                        out.closeEntry();
+                    }
+                }
+                Files.move(tmp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return jar;
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Deletes stack directories whose JVM is gone (a parent killed together with its child). */
+    private static void sweepOrphans() {
+        try (Stream<Path> dirs = Files.list(WORK)) {
+            dirs.filter(d -> d.getFileName().toString().startsWith("stack-")).forEach(d -> {
+                String[] parts = d.getFileName().toString().split("-");
+                try {
+                    long pid = Long.parseLong(parts[1]);
+                    Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+                    if (owner.isEmpty() || !owner.get().isAlive()) {
+                        deleteTree(d);
+                    }
+                } catch (RuntimeException ignored) {
+                    // not ours
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing to sweep
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

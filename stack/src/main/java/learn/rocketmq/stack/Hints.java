@@ -1,0 +1,119 @@
+package learn.rocketmq.stack;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the exceptions a learner really meets into one line that says what happened and what to
+ * do, instead of a 40-line stack trace. Works for both client APIs (the 5.x client's exceptions
+ * are matched by name, so this module needs no dependency on it).
+ */
+public final class Hints {
+
+    private static final Pattern TOPIC = Pattern.compile("topic[^\\w%]{0,4}\\[?([\\w%-]+)\\]?", Pattern.CASE_INSENSITIVE);
+
+    private Hints() {
+    }
+
+    /** One line for {@code e}: what went wrong and what to do about it. */
+    public static String explain(Throwable e) {
+        String all = describeChain(e);
+        String lower = all.toLowerCase(Locale.ROOT);
+        if (lower.contains("no route info of this topic") || lower.contains("topic not found")
+            || lower.contains("topic_not_exist") || lower.contains("code=topic_not_found")) {
+            String topic = topicIn(all);
+            return "Topic " + topic + " does not exist: the broker creates no topics on the fly (autoCreateTopicEnable=false)."
+                + " Create it first, with its message type for 5.x clients: in code RocketMQAdmin.createTopic(\""
+                + topic + "\", TopicMessageType.NORMAL), or ./rocketmq mqadmin updateTopic -n 127.0.0.1:9876 -c DefaultCluster -t "
+                + topic + " -a +message.type=NORMAL";
+        }
+        if (lower.contains("message type not match") || lower.contains("not match the topic's message type")
+            || lower.contains("message_type")) {
+            return "The message's type does not match the topic's type (NORMAL, FIFO, DELAY, TRANSACTION): send FIFO"
+                + " messages (with a message group) to a FIFO topic, delayed ones to a DELAY topic, or create the"
+                + " topic with the type you send: " + firstLine(e);
+        }
+        if (lower.contains("body size over max value") || lower.contains("message body size exceeds")
+            || lower.contains("payload_too_large") || lower.contains("message body too large")
+            || lower.contains("exceeds the maximum")) {
+            return "The message is too large: the default limit is 4 MiB (maxMessageSize on the broker, the producer's"
+                + " maxMessageSize). Send a reference (a key, a URL) instead of the payload, or compress it: " + firstLine(e);
+        }
+        if (lower.contains("the message body length is zero") || lower.contains("body is empty")
+            || lower.contains("message body is empty") || lower.contains("body should not be empty")) {
+            return "The message body is empty: RocketMQ refuses messages without a body. Put something in it.";
+        }
+        if (lower.contains("the specified topic") && lower.contains("contains illegal characters")
+            || lower.contains("topic name is illegal") || lower.contains("illegal characters")) {
+            return "Illegal topic name: use letters, digits, '-', '_' and '%' only, at most 127 characters: " + firstLine(e);
+        }
+        if (lower.contains("code: 16") || lower.contains("code=16") || lower.contains("no permission")
+            || lower.contains("authentication") || lower.contains("unauthorized") || lower.contains("forbidden")) {
+            return "The broker refused the credentials or the permission (ACL): check the access key, the secret and"
+                + " the user's ACL for this topic/group: " + firstLine(e);
+        }
+        if (lower.contains("connect to") && lower.contains("failed") || lower.contains("connection refused")
+            || lower.contains("remotingconnectexception") || lower.contains("unavailable")
+            || lower.contains("sendtimeout") || lower.contains("remotingtimeoutexception")
+            || lower.contains("deadline exceeded") || lower.contains("timeout")) {
+            return "Cannot reach RocketMQ (" + firstLine(e) + "). Is it running? Start one with ./rocketmq up (or docker"
+                + " compose up -d), check the address, and for the 5.x client use the proxy port (8081), not 9876.";
+        }
+        if (lower.contains("group not found") || lower.contains("subscription group not exist")
+            || lower.contains("consumer_group_not_found")) {
+            return "The consumer group does not exist: create it first (RocketMQAdmin.createConsumerGroup(...)): " + firstLine(e);
+        }
+        return firstLine(e);
+    }
+
+    /** For lessons: an exception that escapes {@code main} prints its hint, not a stack trace. */
+    static void installForLessons() {
+        if (Boolean.getBoolean("learn.trace")) {
+            return;
+        }
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.out.flush();
+            System.err.println("ERROR: " + explain(e));
+            System.err.println("(the whole stack trace: run again with -Dlearn.trace=true)");
+            Runtime.getRuntime().exit(1);
+        });
+    }
+
+    private static String topicIn(String text) {
+        Matcher m = TOPIC.matcher(text);
+        while (m.find()) {
+            String candidate = m.group(1);
+            if (!candidate.equalsIgnoreCase("info") && !candidate.equalsIgnoreCase("of") && !candidate.equalsIgnoreCase("not")
+                && !candidate.equalsIgnoreCase("is")) {
+                return candidate;
+            }
+        }
+        return "(the topic)";
+    }
+
+    private static String describeChain(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 20_000; t = t.getCause() == t ? null : t.getCause()) {
+            sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline);
+        }
+        // The classic client appends a documentation link; keep the line short.
+        int see = message.indexOf("\nSee ");
+        if (see >= 0) {
+            message = message.substring(0, see);
+        }
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "...";
+        }
+        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+}

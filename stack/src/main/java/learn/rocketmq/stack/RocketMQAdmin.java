@@ -1,0 +1,131 @@
+package learn.rocketmq.stack;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.attribute.TopicMessageType;
+import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * Creating topics and consumer groups up front, the way production does it (the brokers here do
+ * not auto-create topics). Uses RocketMQ's admin API, {@link DefaultMQAdminExt}: the same calls
+ * {@code mqadmin updateTopic} and {@code mqadmin updateSubGroup} make.
+ *
+ * <p>5.x clients need a <em>typed</em> topic: the attribute {@code +message.type} is
+ * {@code NORMAL}, {@code FIFO}, {@code DELAY} or {@code TRANSACTION}, and the proxy rejects a message
+ * of another type. Classic clients do not check it.
+ */
+public final class RocketMQAdmin implements AutoCloseable {
+
+    private final DefaultMQAdminExt admin;
+
+    private RocketMQAdmin(DefaultMQAdminExt admin) {
+        this.admin = admin;
+    }
+
+    /** Connects to the NameServer of {@code rocketMQ}. Close it when done. */
+    public static RocketMQAdmin connect(RocketMQ rocketMQ) {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(5000);
+        admin.setNamesrvAddr(rocketMQ.nameServer());
+        admin.setInstanceName("admin-" + UUID.randomUUID());
+        try {
+            admin.start();
+        } catch (MQClientException e) {
+            throw new IllegalStateException(Hints.explain(e), e);
+        }
+        return new RocketMQAdmin(admin);
+    }
+
+    /** A topic of the given type with 4 queues on every master of every cluster. */
+    public void createTopic(String topic, TopicMessageType type) {
+        createTopic(topic, type, 4);
+    }
+
+    /**
+     * A topic with {@code queues} read and write queues on every master broker, then waits until
+     * the NameServer routes it (producers ask the NameServer, not the broker, where a topic lives).
+     */
+    public void createTopic(String topic, TopicMessageType type, int queues) {
+        TopicConfig config = new TopicConfig(topic, queues, queues);
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("+message.type", type.getValue());
+        config.setAttributes(attributes);
+        try {
+            for (BrokerData broker : masters().values()) {
+                admin.createAndUpdateTopicConfig(broker.getBrokerAddrs().get(MixAll.MASTER_ID), config);
+            }
+            awaitRoute(topic);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topic " + topic + ": " + Hints.explain(e), e);
+        }
+    }
+
+    /** A consumer group for concurrent consumption (created on every master). */
+    public void createConsumerGroup(String group) {
+        createConsumerGroup(group, false);
+    }
+
+    /**
+     * A consumer group; {@code orderly=true} for FIFO consumption with the 5.x client (the proxy
+     * then delivers one message group's messages one at a time, in order).
+     */
+    public void createConsumerGroup(String group, boolean orderly) {
+        SubscriptionGroupConfig config = new SubscriptionGroupConfig();
+        config.setGroupName(group);
+        config.setConsumeMessageOrderly(orderly);
+        try {
+            for (BrokerData broker : masters().values()) {
+                admin.createAndUpdateSubscriptionGroupConfig(broker.getBrokerAddrs().get(MixAll.MASTER_ID), config);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create consumer group " + group + ": " + Hints.explain(e), e);
+        }
+    }
+
+    /** The whole admin API, for lessons that teach it. */
+    public DefaultMQAdminExt api() {
+        return admin;
+    }
+
+    private Map<String, BrokerData> masters() throws Exception {
+        ClusterInfo cluster = admin.examineBrokerClusterInfo();
+        Map<String, BrokerData> masters = new HashMap<>();
+        cluster.getBrokerAddrTable().forEach((name, data) -> {
+            if (data.getBrokerAddrs().containsKey(MixAll.MASTER_ID)) {
+                masters.put(name, data);
+            }
+        });
+        if (masters.isEmpty()) {
+            throw new IllegalStateException("no master broker is registered with the NameServer");
+        }
+        return masters;
+    }
+
+    private void awaitRoute(String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                if (!admin.examineTopicRouteInfo(topic).getQueueDatas().isEmpty()) {
+                    return;
+                }
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the NameServer has no route for " + topic + " after 15 s", e);
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.shutdown();
+    }
+}

@@ -1,0 +1,112 @@
+package learn.rocketmq.stack;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a lesson's {@code main} finds its RocketMQ, in this order:
+ * <ol>
+ *   <li>an address given: {@code --namesrv host:port} and {@code --proxy host:port} arguments, or the
+ *   environment variables {@code ROCKETMQ_NAMESRV} / {@code ROCKETMQ_PROXY}, or the system properties
+ *   {@code rocketmq.namesrv} / {@code rocketmq.proxy} (the Compose stack, a real cluster);</li>
+ *   <li>a RocketMQ already answering on the standard local ports (9876, 8081): {@code ./rocketmq up},
+ *   {@code docker compose up}, a local installation;</li>
+ *   <li>otherwise an embedded stack, started for this run and gone when it ends.</li>
+ * </ol>
+ * It prints one line saying which. Tests use {@link RocketMQExtension} instead.
+ */
+public final class Stack {
+
+    private Stack() {
+    }
+
+    /**
+     * For a lesson's {@code main}: the RocketMQ to use, announced in one line. If an address was
+     * given and nothing answers there, prints what to do and exits; later failures of the lesson
+     * print a one-line hint too (see {@link Hints}).
+     */
+    public static RocketMQ forLesson(String[] args) {
+        Hints.installForLessons();
+        RocketMQ rocketMQ;
+        try {
+            rocketMQ = resolve(args, System.getenv());
+        } catch (RocketMQUnavailableException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+        System.out.println("Using " + rocketMQ.description());
+        return rocketMQ;
+    }
+
+    /** The same choice as {@link #forLesson}, without printing or exiting: for tests. */
+    public static RocketMQ resolve(String[] args, Map<String, String> env) {
+        clientLogsToTemp();
+
+        String namesrv = option(args, "--namesrv", env.get("ROCKETMQ_NAMESRV"), System.getProperty("rocketmq.namesrv"));
+        String proxy = option(args, "--proxy", env.get("ROCKETMQ_PROXY"), System.getProperty("rocketmq.proxy"));
+        if (namesrv != null || proxy != null) {
+            if (namesrv != null) {
+                requireListening(namesrv, "the NameServer address you gave");
+            }
+            if (proxy != null) {
+                requireListening(proxy, "the proxy endpoint you gave");
+            }
+            return new RocketMQ(namesrv, proxy, "the RocketMQ you gave: NameServer " + namesrv + ", proxy " + proxy,
+                StackProfile.DEFAULTS);
+        }
+        if (listening(RocketMQ.STANDARD_NAMESRV)) {
+            String standardProxy = listening(RocketMQ.STANDARD_PROXY) ? RocketMQ.STANDARD_PROXY : null;
+            return new RocketMQ(RocketMQ.STANDARD_NAMESRV, standardProxy,
+                "the RocketMQ running on the standard ports: NameServer " + RocketMQ.STANDARD_NAMESRV
+                    + (standardProxy == null ? " (no proxy on 8081)" : ", proxy " + standardProxy),
+                StackProfile.DEFAULTS);
+        }
+        EmbeddedRocketMQ embedded = EmbeddedRocketMQ.start(StackProfile.DEFAULTS);
+        return embedded.rocketMQ();
+    }
+
+    /**
+     * The clients' own log files go to a temp folder instead of ~/logs (classic client, then the
+     * 5.x client); nothing of theirs reaches the console. Call before the first client starts.
+     */
+    public static void clientLogsToTemp() {
+        Path logRoot = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq", "client-logs");
+        System.setProperty("rocketmq.client.logRoot", System.getProperty("rocketmq.client.logRoot", logRoot.toString()));
+        System.setProperty("rocketmq.log.root", System.getProperty("rocketmq.log.root", logRoot.toString()));
+    }
+
+    private static String option(String[] args, String name, String env, String property) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return env != null && !env.isBlank() ? env : property;
+    }
+
+    static void requireListening(String address, String what) {
+        if (!listening(address)) {
+            throw new RocketMQUnavailableException("nothing answers at " + address + " (" + what + "). Start RocketMQ"
+                + " there (./rocketmq up, or docker compose up -d), fix the address, or give none and the lesson"
+                + " starts its own.");
+        }
+    }
+
+    /** True when a TCP connection to host:port succeeds within a second. */
+    public static boolean listening(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw new RocketMQUnavailableException("'" + address + "' is not host:port (for example 127.0.0.1:9876)");
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))), 1000);
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

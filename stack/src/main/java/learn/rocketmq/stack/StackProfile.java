@@ -1,0 +1,38 @@
+package learn.rocketmq.stack;
+
+/**
+ * The two ways the stack runs a broker.
+ *
+ * <ul>
+ *   <li>{@link #DEFAULTS}: RocketMQ's own defaults (delay levels 1s 5s 10s 30s 1m ..., transaction
+ *   check after 6 s then every 30 s, 1 s timer precision). Lessons, {@code ./rocketmq up} and the
+ *   Compose stack run this way, so what a lesson prints is what a real installation does.</li>
+ *   <li>{@link #FAST_TESTS}: timing only is shortened, so tests watch in seconds what takes minutes:
+ *   the broker and proxy keys of {@code config/fast-tests.conf}, plus the client side below.
+ *   Tests read the values they assert against from here, never from literals.</li>
+ * </ul>
+ */
+public enum StackProfile {
+    DEFAULTS,
+    FAST_TESTS;
+
+    /**
+     * Client half of the fast-test profile: how often a classic client asks the NameServer for
+     * routes and heartbeats the broker (defaults 30 s each). Lessons apply it through
+     * {@link Clients}. The rebalance wait ({@code rocketmq.client.rebalance.waitInterval},
+     * default 20 s) is JVM-wide and read once, so the root pom sets it for test JVMs.
+     */
+    public int clientRouteRefreshMillis() {
+        return this == FAST_TESTS ? 1000 : 30_000;
+    }
+
+    /** The delay of delay level {@code level} (1-based) on a broker of this profile, in ms. */
+    public long delayLevelMillis(int level) {
+        if (this == FAST_TESTS) {
+            return 1000;
+        }
+        long[] defaults = {1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 180_000, 240_000, 300_000, 360_000,
+            420_000, 480_000, 540_000, 600_000, 1_200_000, 1_800_000, 3_600_000, 7_200_000};
+        return defaults[level - 1];
+    }
+}

@@ -1,0 +1,336 @@
+package learn.rocketmq.stack.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.broker.BrokerStartup;
+import org.apache.rocketmq.broker.ConfigContext;
+import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.namesrv.NamesrvConfig;
+import org.apache.rocketmq.namesrv.NamesrvController;
+import org.apache.rocketmq.proxy.config.Configuration;
+import org.apache.rocketmq.proxy.config.ConfigurationManager;
+import org.apache.rocketmq.proxy.config.ProxyConfig;
+import org.apache.rocketmq.proxy.grpc.GrpcServer;
+import org.apache.rocketmq.proxy.grpc.GrpcServerBuilder;
+import org.apache.rocketmq.proxy.grpc.v2.GrpcMessagingApplication;
+import org.apache.rocketmq.proxy.metrics.ProxyMetricsManager;
+import org.apache.rocketmq.proxy.processor.DefaultMessagingProcessor;
+import org.apache.rocketmq.proxy.remoting.RemotingProtocolServer;
+import org.apache.rocketmq.proxy.service.cert.TlsCertificateManager;
+import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+
+/**
+ * The server JVM of the stack: one NameServer, one Broker and the 5.x Proxy (LOCAL mode: inside
+ * the broker's JVM, as {@code mqbroker --enable-proxy} runs it), from the Maven Central jars.
+ *
+ * <p>Never runs in a lesson's JVM: {@code EmbeddedRocketMQ} starts it as a child process, and
+ * {@code ./rocketmq up} runs it in the foreground on the standard ports. It reads the repo's
+ * {@code config/broker.conf} and {@code config/rmq-proxy.json} (the files docker-compose.yml
+ * mounts) and overrides only ports, paths and the NameServer address.
+ *
+ * <p>Arguments: {@code --base-dir DIR} (store, logs, home; required), {@code --standard-ports}
+ * (9876, 10911, 8081, 8080; otherwise free ports), {@code --fast-tests} (apply
+ * config/fast-tests.conf), {@code --watch-stdin} (exit, deleting the base dir, when standard input
+ * closes: the parent has gone, even by kill -9), {@code --delete-on-exit}.
+ * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}.
+ */
+public final class ServerMain {
+
+    public static final String READY = "READY";
+    private static final String CONFIG = "/learn/rocketmq/stack/config/";
+
+    public static void main(String[] args) throws Exception {
+        Path baseDir = null;
+        boolean standardPorts = false;
+        boolean fastTests = false;
+        boolean watchStdin = false;
+        boolean deleteOnExit = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--base-dir" -> baseDir = Path.of(args[++i]).toAbsolutePath();
+                case "--standard-ports" -> standardPorts = true;
+                case "--fast-tests" -> fastTests = true;
+                case "--watch-stdin" -> watchStdin = true;
+                case "--delete-on-exit" -> deleteOnExit = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (baseDir == null) {
+            throw new IllegalArgumentException("--base-dir is required");
+        }
+        PrintStream out = System.out;
+        Path finalBaseDir = baseDir;
+        boolean finalDelete = deleteOnExit;
+        if (watchStdin) {
+            watchParent(finalBaseDir);
+        }
+        // Ending the process is instant and loses nothing the OS has not got: the store is
+        // memory-mapped files, so written pages survive the JVM (only a machine crash loses them).
+        // A graceful broker shutdown takes 8-30 s, which nobody wants at Ctrl-C.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (finalDelete) {
+                deleteTree(finalBaseDir);
+            }
+            Runtime.getRuntime().halt(0);
+        }, "stack-exit"));
+
+        try {
+            Ports ports = standardPorts ? Ports.standard() : Ports.free();
+            Started started = start(baseDir, ports, fastTests);
+            out.println(READY + " namesrv=" + started.namesrv + " broker=" + started.broker
+                + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
+                + " pid=" + ProcessHandle.current().pid());
+            out.flush();
+        } catch (Throwable e) {
+            // One line for the parent; the stack trace goes to the server log.
+            out.println("FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            e.printStackTrace();
+            out.flush();
+            System.exit(2);
+        }
+    }
+
+    record Started(String namesrv, String broker, String proxy, String proxyRemoting) {
+    }
+
+    static Started start(Path baseDir, Ports ports, boolean fastTests) throws Exception {
+        // The wire format version the servers speak; the *Startup classes set it too. Without it a
+        // broker's registration is read in the old format and its routes appear late or never.
+        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+        Path conf = Files.createDirectories(baseDir.resolve("conf"));
+        Path brokerConf = copyConfig("broker.conf", conf);
+        Path proxyJson = copyConfig("rmq-proxy.json", conf);
+        Properties fast = new Properties();
+        if (fastTests) {
+            try (InputStream in = ServerMain.class.getResourceAsStream(CONFIG + "fast-tests.conf")) {
+                fast.load(in);
+            }
+        }
+        // Initialise RocketMQ's (shaded) logging once, before the threads below race to do it.
+        org.apache.rocketmq.logging.org.slf4j.LoggerFactory.getLogger(ServerMain.class).info("stack server starting");
+        String host = "127.0.0.1";
+        String namesrvAddr = host + ":" + ports.namesrv;
+
+        // The three servers are independent until they are wired together, and most of a cold
+        // start is class loading and TLS set-up: do the slow parts side by side.
+        // 1. NameServer: the routing table. Brokers register here; clients ask it where topics live.
+        CompletableFuture<NamesrvController> namesrvReady = CompletableFuture.supplyAsync(() -> {
+            NamesrvConfig namesrvConfig = new NamesrvConfig();
+            namesrvConfig.setKvConfigPath(baseDir.resolve("namesrv/kvConfig.json").toString());
+            namesrvConfig.setConfigStorePath(baseDir.resolve("namesrv/namesrv.properties").toString());
+            NettyServerConfig namesrvNetty = new NettyServerConfig();
+            namesrvNetty.setListenPort(ports.namesrv);
+            namesrvNetty.setBindAddress(host);
+            NamesrvController namesrv = new NamesrvController(namesrvConfig, namesrvNetty);
+            check(namesrv.initialize(), "NameServer failed to initialize");
+            try {
+                namesrv.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("NameServer failed to start: " + e.getMessage(), e);
+            }
+            return namesrv;
+        });
+
+        // 3a. Proxy configuration and its gRPC server's TLS context (a self-signed certificate in
+        // "permissive" mode: plain and TLS clients both work), the slowest single step.
+        CompletableFuture<GrpcServerBuilder> grpcReady = CompletableFuture.supplyAsync(() -> {
+            try {
+                System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyJson.toString());
+                ConfigurationManager.initEnv();
+                ConfigurationManager.initConfig();
+                ProxyConfig proxyConfig = ConfigurationManager.getProxyConfig();
+                proxyConfig.setProxyMode("local");
+                proxyConfig.setNamesrvAddr(namesrvAddr);
+                proxyConfig.setGrpcServerPort(ports.proxy);
+                proxyConfig.setRemotingListenPort(ports.proxyRemoting);
+                Properties proxyFast = new Properties();
+                fast.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
+                    .forEach(k -> proxyFast.setProperty(k.substring("proxy.".length()), fast.getProperty(k)));
+                MixAll.properties2Object(proxyFast, proxyConfig);
+                ThreadPoolExecutor grpcExecutor = new ThreadPoolExecutor(proxyConfig.getGrpcThreadPoolNums(),
+                    proxyConfig.getGrpcThreadPoolNums(), 1, TimeUnit.MINUTES,
+                    new LinkedBlockingQueue<>(proxyConfig.getGrpcThreadPoolQueueCapacity()));
+                return GrpcServerBuilder.newBuilder(grpcExecutor, ports.proxy, new TlsCertificateManager());
+            } catch (Exception e) {
+                throw new IllegalStateException("Proxy failed to configure: " + e.getMessage(), e);
+            }
+        });
+
+        // 2. Broker: parsed from broker.conf by RocketMQ's own parser (as mqbroker -c does).
+        ConfigContext ctx = BrokerStartup.configFileToConfigContext(brokerConf.toString());
+        Properties brokerFast = new Properties();
+        fast.stringPropertyNames().stream().filter(k -> !k.startsWith("proxy."))
+            .forEach(k -> brokerFast.setProperty(k, fast.getProperty(k)));
+        MixAll.properties2Object(brokerFast, ctx.getBrokerConfig());
+        MixAll.properties2Object(brokerFast, ctx.getMessageStoreConfig());
+        ctx.getBrokerConfig().setNamesrvAddr(namesrvAddr);
+        ctx.getBrokerConfig().setBrokerIP1(host);
+        ctx.getNettyServerConfig().setListenPort(ports.broker);
+        ctx.getNettyServerConfig().setBindAddress(host);
+        MessageStoreConfig store = ctx.getMessageStoreConfig();
+        store.setHaListenPort(ports.broker + 1);
+        store.setStorePathRootDir(baseDir.resolve("store").toString());
+        store.setStorePathCommitLog(baseDir.resolve("store/commitlog").toString());
+        ctx.getAuthConfig().setConfigName(ctx.getBrokerConfig().getBrokerName());
+        ctx.getAuthConfig().setClusterName(ctx.getBrokerConfig().getBrokerClusterName());
+        ctx.getAuthConfig().setAuthConfigPath(baseDir.resolve("store/config").toString());
+        BrokerController broker = new BrokerController(ctx.getBrokerConfig(), ctx.getNettyServerConfig(),
+            ctx.getNettyClientConfig(), store, ctx.getAuthConfig());
+        broker.getConfiguration().registerConfig(ctx.getProperties());
+        check(broker.initialize(), "Broker failed to initialize (see the server log)");
+
+        // 3b. Proxy, LOCAL mode: the gRPC endpoint rocketmq-client-java talks to, plus a remoting
+        // endpoint for classic clients, both backed by the broker in this JVM.
+        GrpcServerBuilder grpcBuilder = join(grpcReady);
+        ProxyMetricsManager.initLocalMode(broker.getBrokerMetricsManager(), ConfigurationManager.getProxyConfig());
+        DefaultMessagingProcessor processor = DefaultMessagingProcessor.createForLocalMode(broker);
+        GrpcMessagingApplication application = GrpcMessagingApplication.create(processor);
+        GrpcServer grpcServer = grpcBuilder.addService(application).configInterceptor().build();
+        RemotingProtocolServer remotingServer = new RemotingProtocolServer(processor, new TlsCertificateManager());
+
+        NamesrvController namesrv = join(namesrvReady);
+        broker.start();
+        processor.start();
+        application.start();
+        grpcServer.start();
+        remotingServer.start();
+        awaitRegistration(namesrv, broker);
+        return new Started(namesrvAddr, broker.getBrokerAddr(), host + ":" + ports.proxy,
+            host + ":" + ports.proxyRemoting);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * The broker's first registration is sometimes dropped: register again until the NameServer
+     * knows the broker, so the first client sees a route at once instead of ~10 s later.
+     */
+    private static void awaitRegistration(NamesrvController namesrv, BrokerController broker)
+        throws InterruptedException {
+        String brokerName = broker.getBrokerConfig().getBrokerName();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < 20; i++) {
+                if (namesrv.getRouteInfoManager().getAllClusterInfo().getBrokerAddrTable().containsKey(brokerName)) {
+                    return;
+                }
+                Thread.sleep(25);
+            }
+            broker.registerBrokerAll(true, false, true);
+        }
+        throw new IllegalStateException("the broker did not register with the NameServer within 20 s");
+    }
+
+    private static Path copyConfig(String name, Path dir) throws IOException {
+        Path target = dir.resolve(name);
+        try (InputStream in = ServerMain.class.getResourceAsStream(CONFIG + name)) {
+            check(in != null, "missing resource " + CONFIG + name + ": build the stack module");
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    /** Ends this JVM when standard input closes: the parent JVM has exited or was killed. */
+    private static void watchParent(Path baseDir) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // The parent never writes; any byte is ignored.
+                }
+            } catch (IOException ignored) {
+                // Closed: same as end of stream.
+            }
+            deleteTree(baseDir);
+            Runtime.getRuntime().halt(0);
+        }, "stack-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // Best effort: the parent deletes what is left.
+        }
+    }
+
+    /** The listening ports of one stack. The broker also listens on broker-2 (VIP) and broker+1 (HA). */
+    record Ports(int namesrv, int broker, int proxy, int proxyRemoting) {
+        static Ports standard() throws IOException {
+            List<String> busy = new ArrayList<>();
+            for (int port : new int[] {9876, 10909, 10911, 10912, 8081, 8080}) {
+                if (!isFree(port)) {
+                    busy.add(String.valueOf(port));
+                }
+            }
+            if (!busy.isEmpty()) {
+                throw new IllegalStateException("port(s) " + String.join(", ", busy)
+                    + " already in use: is a RocketMQ already running (./rocketmq up, docker compose up)? Stop it first");
+            }
+            return new Ports(9876, 10911, 8081, 8080);
+        }
+
+        static Ports free() throws IOException {
+            int namesrv = freePort();
+            int broker;
+            do {
+                broker = freePort();
+            } while (broker < 1026 || !isFree(broker - 2) || !isFree(broker + 1));
+            return new Ports(namesrv, broker, freePort(), freePort());
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(0));
+                return socket.getLocalPort();
+            }
+        }
+
+        private static boolean isFree(int port) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(port));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+}

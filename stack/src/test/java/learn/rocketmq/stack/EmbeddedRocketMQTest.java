@@ -1,0 +1,128 @@
+package learn.rocketmq.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.attribute.TopicMessageType;
+import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The embedded stack is a real server in its own process, and leaves nothing behind. */
+@ExtendWith(RocketMQExtension.class)
+class EmbeddedRocketMQTest {
+
+    @Test
+    void serverRunsInItsOwnProcessWithEveryEndpointListening(RocketMQ rocketmq) {
+        EmbeddedRocketMQ stack = RocketMQExtension.sharedEmbedded();
+        assertThat(stack.serverProcess().pid()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(stack.serverProcess().isAlive()).isTrue();
+        assertThat(Stack.listening(rocketmq.nameServer())).isTrue();
+        assertThat(Stack.listening(rocketmq.proxy())).isTrue();
+        assertThat(Stack.listening(stack.brokerAddress())).isTrue();
+        // Its files live in its own directory; its logs go there too, not to the learner's home.
+        assertThat(stack.baseDir().resolve("store/commitlog")).isDirectory();
+        assertThat(stack.baseDir().resolve("logs/rocketmq.log")).isNotEmptyFile();
+        // It runs the fast-test profile, and the broker config from the repo's config/broker.conf.
+        assertThat(rocketmq.profile()).isEqualTo(StackProfile.FAST_TESTS);
+    }
+
+    @Test
+    void theBrokerRunsTheRepositoryConfigFiles(RocketMQAdmin admin) throws Exception {
+        var cluster = admin.api().examineBrokerClusterInfo();
+        assertThat(cluster.getClusterAddrTable()).containsKey("DefaultCluster");
+        assertThat(cluster.getBrokerAddrTable()).containsKey("broker-a");
+        String brokerAddr = cluster.getBrokerAddrTable().get("broker-a").getBrokerAddrs().get(0L);
+        var config = admin.api().getBrokerConfig(brokerAddr);
+        assertThat(config.getProperty("autoCreateTopicEnable")).isEqualTo("false");
+        assertThat(config.getProperty("mappedFileSizeCommitLog")).isEqualTo("16777216");
+        // fast-tests.conf on top: short delay levels and transaction checks.
+        assertThat(config.getProperty("transactionCheckInterval")).isEqualTo("1000");
+    }
+
+    @Test
+    void aClassicProducerSendsToATopicCreatedUpFront(RocketMQ rocketmq, RocketMQAdmin admin) throws Exception {
+        String topic = UniqueNames.of("StackSmoke");
+        admin.createTopic(topic, TopicMessageType.NORMAL, 2);
+        DefaultMQProducer producer = new DefaultMQProducer(UniqueNames.of("stack-smoke"));
+        producer.setNamesrvAddr(rocketmq.nameServer());
+        producer.start();
+        try {
+            SendResult result = producer.send(new Message(topic, "hello".getBytes(StandardCharsets.UTF_8)));
+            assertThat(result.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        } finally {
+            producer.shutdown();
+        }
+    }
+
+    @Test
+    void closingStopsTheServerAtOnceAndDeletesItsFiles() {
+        EmbeddedRocketMQ second = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS);
+        Path dir = second.baseDir();
+        ProcessHandle server = second.serverProcess();
+        assertThat(Stack.listening(second.rocketMQ().nameServer())).isTrue();
+
+        long t0 = System.nanoTime();
+        second.close();
+        long stopMillis = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(server.isAlive()).isFalse();
+        assertThat(dir).doesNotExist();
+        assertThat(Stack.listening(second.rocketMQ().nameServer())).isFalse();
+        System.out.printf("[stack] second stack: started in %d ms, stopped in %d ms%n", second.startMillis(), stopMillis);
+    }
+
+    @Test
+    void aKilledParentTakesItsServerAndFilesWithIt() throws Exception {
+        // A JVM that starts a stack and prints its server's pid and directory, then is killed -9.
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process parent = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+            StartAndWait.class.getName()).redirectErrorStream(true).start();
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        String started = null;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("STARTED ")) {
+                started = line;
+                break;
+            }
+        }
+        assertThat(started).as("the child JVM started a stack").isNotNull();
+        String[] parts = started.split(" ");
+        long serverPid = Long.parseLong(parts[1]);
+        Path dir = Path.of(parts[2]);
+        assertThat(ProcessHandle.of(serverPid)).isPresent();
+
+        parent.destroyForcibly(); // kill -9: no shutdown hook runs in the parent
+        parent.waitFor();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(serverPid).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir));
+    }
+
+    /** Main of the JVM killed above. */
+    public static class StartAndWait {
+        public static void main(String[] args) throws Exception {
+            EmbeddedRocketMQ stack = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS);
+            System.out.println("STARTED " + stack.serverProcess().pid() + " " + stack.baseDir());
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void serverClassPathHoldsNoGrpcClient() throws Exception {
+        List<String> classPath = EmbeddedRocketMQ.serverClassPath();
+        assertThat(classPath).noneMatch(entry -> entry.contains("rocketmq-client-java"));
+        assertThat(classPath).anyMatch(entry -> entry.contains("rocketmq-broker"));
+        assertThat(classPath).allMatch(entry -> entry.endsWith(".jar"));
+    }
+}
