@@ -1,0 +1,48 @@
+# Shared by ./lesson and ./rocketmq: find Java, build a module when its sources changed, and give
+# its run-time class path. Needs only a JDK 17+; Maven comes through the wrapper (./mvnw).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+java_bin() {
+  local java="java"
+  [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+  if ! command -v "$java" >/dev/null 2>&1; then
+    echo "ERROR: no Java found. Install a JDK 17 or newer (e.g. Temurin) and put it on PATH or set JAVA_HOME." >&2
+    exit 2
+  fi
+  local version
+  version=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  if [ "${version%%.*}" -lt 17 ] 2>/dev/null; then
+    echo "ERROR: Java $version found; this project needs 17 or newer (set JAVA_HOME to a newer JDK)." >&2
+    exit 2
+  fi
+  echo "$java"
+}
+
+# ensure_built MODULE: compiles MODULE (and the stack module) when a source, pom or config file is
+# newer than the last build, and writes MODULE/target/run.classpath.
+ensure_built() {
+  local module=$1
+  local marker="$ROOT/$module/target/run.classpath"
+  if [ -f "$marker" ] && [ -z "$(find "$ROOT/$module/src" "$ROOT/stack/src" "$ROOT/config" "$ROOT/pom.xml" \
+        "$ROOT/$module/pom.xml" "$ROOT/stack/pom.xml" -newer "$marker" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "Building $module (the first time downloads Maven and the dependencies; later runs skip this)..." >&2
+  local projects="$module"
+  [ "$module" != "stack" ] && projects="stack,$module"
+  (cd "$ROOT" && ./mvnw -q -B -pl "$projects" compile dependency:build-classpath \
+      -Dmdep.outputFile=target/run.classpath -Dmdep.includeScope=runtime) >&2 || {
+    echo "ERROR: the build failed (see above)." >&2
+    exit 1
+  }
+}
+
+# run_classpath MODULE: the class path to run a main class of MODULE.
+run_classpath() {
+  local module=$1
+  local cp="$ROOT/$module/target/classes:$(cat "$ROOT/$module/target/run.classpath")"
+  # In a build without install, the stack module is its classes folder.
+  [ "$module" != "stack" ] && cp="$cp:$ROOT/stack/target/classes"
+  echo "$cp"
+}
