@@ -111,6 +111,9 @@ public class SendAndReceiveGrpc {
                 System.out.printf("Only %d of %d arrived within 30 s.%n", received.size(), count);
             }
         } finally {
+            // A 5.x push consumer long-polls the proxy; close() first waits for the pending poll
+            // to return: up to 20 s with the proxy's default settings.
+            System.out.println("Closing the consumer (it waits for its pending long-poll, up to 20 s)...");
             consumer.close();
         }
         return new Result(sent, received);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,17 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     /** Starts a stack on free ports and waits until its broker is registered and the proxy listens. */
     public static EmbeddedRocketMQ start(StackProfile profile) {
-        return start(profile, false);
+        return start(profile, Map.of(), false);
+    }
+
+    /**
+     * A stack with some settings of its own, on top of config/broker.conf and the profile: e.g.
+     * {@code Map.of("enablePropertyFilter", "false")} to show the error a broker without SQL92
+     * filtering gives, or {@code "proxy.grpcServerPort"} style keys (prefix "proxy.") for the proxy.
+     * Start it in the test that needs it and close it there; it costs ~3 s.
+     */
+    public static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> brokerSettings) {
+        return start(profile, brokerSettings, false);
     }
 
     /**
@@ -74,10 +85,10 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
      * 8080 remoting) with RocketMQ's default settings: what {@code ./rocketmq up} runs.
      */
     public static EmbeddedRocketMQ startOnStandardPorts() {
-        return start(StackProfile.DEFAULTS, true);
+        return start(StackProfile.DEFAULTS, Map.of(), true);
     }
 
-    private static EmbeddedRocketMQ start(StackProfile profile, boolean standardPorts) {
+    private static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> settings, boolean standardPorts) {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(WORK);
@@ -103,6 +114,10 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             if (profile == StackProfile.FAST_TESTS) {
                 command.add("--fast-tests");
             }
+            settings.forEach((key, value) -> {
+                command.add("--set");
+                command.add(key + "=" + value);
+            });
             Process process = new ProcessBuilder(command)
                 .redirectError(logs.resolve("server-stderr.log").toFile())
                 .start();
@@ -323,8 +338,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     static List<String> serverClassPath() throws IOException {
         URL listing = EmbeddedRocketMQ.class.getClassLoader().getResource(RESOURCES + "server.classpath");
         if (listing == null) {
-            throw new IllegalStateException("server.classpath is missing from the stack module: build it once with"
-                + " ./mvnw -q install -DskipTests (./lesson does this for you)");
+            listing = buildServerClassPathListing();
         }
         List<String> classPath = new ArrayList<>();
         classPath.add(serverJar(listing).toString());
@@ -336,6 +350,40 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             }
         }
         return classPath;
+    }
+
+    /**
+     * An IDE that compiled the project itself did not run the Maven step that writes
+     * server.classpath: run it now (once), from the project's own Maven wrapper.
+     */
+    private static URL buildServerClassPathListing() throws IOException {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("stack/pom.xml"))) {
+            dir = dir.getParent();
+        }
+        String hint = "server.classpath is missing from the stack module: run ./mvnw -q install -DskipTests once"
+            + " in the project (./lesson does it for you)";
+        if (dir == null) {
+            throw new IllegalStateException(hint);
+        }
+        boolean windows = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("win");
+        Path wrapper = dir.resolve(windows ? "mvnw.cmd" : "mvnw");
+        System.out.println("[stack] preparing the server class path (once): " + wrapper + " -q -pl stack generate-resources");
+        try {
+            Process build = new ProcessBuilder(wrapper.toString(), "-q", "-B", "-pl", "stack", "generate-resources")
+                .directory(dir.toFile()).inheritIO().start();
+            if (build.waitFor() != 0) {
+                throw new IllegalStateException(hint);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(hint, e);
+        }
+        Path file = dir.resolve("stack/target/classes/" + RESOURCES + "server.classpath");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(hint);
+        }
+        return file.toUri().toURL();
     }
 
     /** The jar holding ServerMain: the stack jar itself, or one made from target/classes. */

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class Hints {
 
-    private static final Pattern TOPIC = Pattern.compile("topic[^\\w%]{0,4}\\[?([\\w%-]+)\\]?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TOPIC = Pattern.compile("topic(?:[:=] *| *\\[)([\\w%-]+)", Pattern.CASE_INSENSITIVE);
 
     private Hints() {
     }
@@ -20,7 +20,7 @@ public final class Hints {
     public static String explain(Throwable e) {
         String all = describeChain(e);
         String lower = all.toLowerCase(Locale.ROOT);
-        if (lower.contains("no route info of this topic") || lower.contains("topic not found")
+        if (lower.contains("no route info of this topic") || lower.contains("no topic route info") || lower.contains("topic not found")
             || lower.contains("topic_not_exist") || lower.contains("code=topic_not_found")) {
             String topic = topicIn(all);
             return "Topic " + topic + " does not exist: the broker creates no topics on the fly (autoCreateTopicEnable=false)."
@@ -82,14 +82,7 @@ public final class Hints {
 
     private static String topicIn(String text) {
         Matcher m = TOPIC.matcher(text);
-        while (m.find()) {
-            String candidate = m.group(1);
-            if (!candidate.equalsIgnoreCase("info") && !candidate.equalsIgnoreCase("of") && !candidate.equalsIgnoreCase("not")
-                && !candidate.equalsIgnoreCase("is")) {
-                return candidate;
-            }
-        }
-        return "(the topic)";
+        return m.find() ? m.group(1) : "(the topic)";
     }
 
     private static String describeChain(Throwable e) {

@@ -51,7 +51,8 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * <p>Arguments: {@code --base-dir DIR} (store, logs, home; required), {@code --standard-ports}
  * (9876, 10911, 8081, 8080; otherwise free ports), {@code --fast-tests} (apply
  * config/fast-tests.conf), {@code --watch-stdin} (exit, deleting the base dir, when standard input
- * closes: the parent has gone, even by kill -9), {@code --delete-on-exit}.
+ * closes: the parent has gone, even by kill -9), {@code --delete-on-exit}, {@code --set key=value}
+ * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable).
  * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}.
  */
 public final class ServerMain {
@@ -65,6 +66,7 @@ public final class ServerMain {
         boolean fastTests = false;
         boolean watchStdin = false;
         boolean deleteOnExit = false;
+        Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--base-dir" -> baseDir = Path.of(args[++i]).toAbsolutePath();
@@ -72,6 +74,10 @@ public final class ServerMain {
                 case "--fast-tests" -> fastTests = true;
                 case "--watch-stdin" -> watchStdin = true;
                 case "--delete-on-exit" -> deleteOnExit = true;
+                case "--set" -> {
+                    String kv = args[++i];
+                    overrides.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -96,7 +102,7 @@ public final class ServerMain {
 
         try {
             Ports ports = standardPorts ? Ports.standard() : Ports.free();
-            Started started = start(baseDir, ports, fastTests);
+            Started started = start(baseDir, ports, fastTests, overrides);
             out.println(READY + " namesrv=" + started.namesrv + " broker=" + started.broker
                 + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
                 + " pid=" + ProcessHandle.current().pid());
@@ -113,7 +119,7 @@ public final class ServerMain {
     record Started(String namesrv, String broker, String proxy, String proxyRemoting) {
     }
 
-    static Started start(Path baseDir, Ports ports, boolean fastTests) throws Exception {
+    static Started start(Path baseDir, Ports ports, boolean fastTests, Properties overrides) throws Exception {
         // The wire format version the servers speak; the *Startup classes set it too. Without it a
         // broker's registration is read in the old format and its routes appear late or never.
         System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
@@ -126,6 +132,8 @@ public final class ServerMain {
                 fast.load(in);
             }
         }
+        // Per-stack settings (--set key=value) win over both files; "proxy."-prefixed keys go to the proxy.
+        fast.putAll(overrides);
         // Initialise RocketMQ's (shaded) logging once, before the threads below race to do it.
         org.apache.rocketmq.logging.org.slf4j.LoggerFactory.getLogger(ServerMain.class).info("stack server starting");
         String host = "127.0.0.1";
