@@ -33,7 +33,7 @@ import org.apache.rocketmq.remoting.protocol.admin.TopicStatsTable;
  * this group: other groups reading the same topic are not affected. The original's offset moves on,
  * so one failing message never blocks the queue (that is what an orderly consumer does instead,
  * see {@link RetryPolicy}). Retries are per group: design the listener to be idempotent.
- * Run it: {@code ./lesson ConsumerRetry}. The 5.x client: {@link ConsumerRetryGrpc}.
+ * Run it: {@code ./lesson ConsumerRetry}. The 5.x client: {@link RetryPolicyGrpc}.
  */
 public class ConsumerRetry {
 

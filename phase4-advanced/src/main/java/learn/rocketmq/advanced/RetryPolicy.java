@@ -269,13 +269,24 @@ public class RetryPolicy {
         return producer;
     }
 
-    /** Messages a topic holds on the brokers (0 if the topic does not exist yet). */
+    /**
+     * Messages a topic holds, asked of each master broker directly (0 where it does not exist yet):
+     * a topic the broker just created, like a DLQ, reaches the NameServer's routes only later.
+     */
     static long messagesIn(RocketMQAdmin admin, String topic) {
+        long total = 0;
         try {
-            return admin.api().examineTopicStats(topic).getOffsetTable().values().stream()
-                .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
+            for (BrokerData broker : admin.api().examineBrokerClusterInfo().getBrokerAddrTable().values()) {
+                try {
+                    total += admin.api().examineTopicStats(broker.getBrokerAddrs().get(MixAll.MASTER_ID), topic)
+                        .getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
+                } catch (Exception e) {
+                    // not on this broker (yet)
+                }
+            }
         } catch (Exception e) {
             return 0;
         }
+        return total;
     }
 }
