@@ -111,7 +111,7 @@ public class PartitionOrdering {
         try {
             // Send only once both consumers own their queues: a rebalance during the run could
             // deliver a message twice (at-least-once), which is not what this lesson is about.
-            awaitQueuesSplit(consumers, 4);
+            awaitQueuesSplit(consumers, topic, 4);
             // 2. The sharding key picks the queue: every step of one order goes to the same queue.
             MessageQueueSelector byKey = (queues, message, key) -> queues.get(Math.floorMod(key.hashCode(), queues.size()));
             for (int step = 1; step <= stepsPerKey; step++) {
@@ -151,16 +151,17 @@ public class PartitionOrdering {
         all.countDown();
     }
 
-    /** Waits (bounded) until every consumer owns some queues and together they own all of them. */
-    static void awaitQueuesSplit(List<DefaultMQPushConsumer> consumers, int queues) throws InterruptedException {
+    /** Waits (bounded) until every consumer owns some of the topic's queues and together they own all of them. */
+    static void awaitQueuesSplit(List<DefaultMQPushConsumer> consumers, String topic, int queues) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {
             int owned = 0;
             boolean everyoneHasSome = true;
             for (DefaultMQPushConsumer c : consumers) {
                 Map<MessageQueue, ?> table = c.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable();
-                owned += table.size();
-                everyoneHasSome &= !table.isEmpty();
+                long mine = table.keySet().stream().filter(mq -> mq.getTopic().equals(topic)).count();
+                owned += mine;
+                everyoneHasSome &= mine > 0;
             }
             if (everyoneHasSome && owned == queues) {
                 return;
