@@ -45,7 +45,8 @@ public final class Hints {
             return "The message body is empty: RocketMQ refuses messages without a body. Put something in it.";
         }
         if (lower.contains("the specified topic") && lower.contains("contains illegal characters")
-            || lower.contains("topic name is illegal") || lower.contains("illegal characters")) {
+            || lower.contains("topic name is illegal") || lower.contains("illegal characters")
+            || lower.contains("topic does not match the regex")) {
             return "Illegal topic name: use letters, digits, '-', '_' and '%' only, at most 127 characters: " + firstLine(e);
         }
         if (lower.contains("code: 16") || lower.contains("code=16") || lower.contains("no permission")
@@ -93,7 +94,17 @@ public final class Hints {
         return sb.toString();
     }
 
-    private static String firstLine(Throwable e) {
+    /**
+     * The first line of the most telling exception in the chain: wrappers such as "Expected the
+     * service ... to be RUNNING" or "ExecutionException" say less than what they wrap.
+     */
+    private static String firstLine(Throwable top) {
+        Throwable e = top;
+        for (Throwable t = top; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank() && !(t instanceof java.util.concurrent.ExecutionException)) {
+                e = t;
+            }
+        }
         String message = e.getMessage() == null ? "" : e.getMessage().strip();
         int newline = message.indexOf('\n');
         if (newline >= 0) {
