@@ -35,8 +35,7 @@ import org.apache.rocketmq.common.attribute.TopicMessageType;
  * skips the action if the order was paid meanwhile: reminding or cancelling a paid order would be
  * a bug. Delivery times are set on whole seconds: the broker's timer wheel works in slots of
  * {@code timerPrecisionMs} (1 s by default), and a time inside a slot may fire up to a slot early.
- * Roadmap: Phase 3 hands-on: Notification system (delayed messages); Project (beginner) 2: Order
- * Notification System.
+ * Roadmap: Phase 3 hands-on: Notification system (delayed messages); Project (beginner) 2: Order Notification System.
  *
  * <p>Run it: {@code ./lesson OrderNotificationSystem} (about 15 s).
  */

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import learn.rocketmq.stack.RocketMQ;
@@ -29,8 +30,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * usually within milliseconds. Each line goes to the broker and back: stop the broker and the
  * lines stop arriving; run two copies with the same group and each line arrives in only one of
  * them (clustering); with different groups, in both.
- * Roadmap: Phase 3 hands-on: Simple producer-consumer application; Project (beginner) 1: Simple
- * Messaging App.
+ * Roadmap: Phase 3 hands-on: Simple producer-consumer application; Project (beginner) 1: Simple Messaging App.
  *
  * <p>Run it: {@code ./lesson SimpleMessagingApp}, type lines, end with {@code quit} or Ctrl-D.
  */
@@ -68,6 +68,7 @@ public class SimpleMessagingApp {
         // The consumer half: prints each line as it comes back.
         Map<String, Long> receivedAt = new ConcurrentHashMap<>();
         Semaphore arrivals = new Semaphore(0);
+        CountDownLatch joined = new CountDownLatch(1);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
         consumer.subscribe(topic, "*");
@@ -78,7 +79,12 @@ public class SimpleMessagingApp {
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
             for (MessageExt m : messages) {
                 long now = System.currentTimeMillis();
-                if (receivedAt.putIfAbsent(m.getKeys(), now) == null) {
+                if (m.getKeys().equals("joined")) {
+                    if (joined.getCount() > 0) {
+                        out.printf("  <- received: %s (the round trip works)%n", new String(m.getBody(), StandardCharsets.UTF_8));
+                    }
+                    joined.countDown();
+                } else if (receivedAt.putIfAbsent(m.getKeys(), now) == null) {
                     out.printf("  <- received: %s (%d ms after it was sent)%n", new String(m.getBody(), StandardCharsets.UTF_8),
                         now - m.getBornTimestamp());
                     arrivals.release();
@@ -95,6 +101,13 @@ public class SimpleMessagingApp {
         List<Sent> sent = new ArrayList<>();
         try {
             out.printf("Connected to %s; topic %s.%n", rocketmq.description(), topic);
+            // Announce ourselves and wait (bounded) until it comes back: from then on the
+            // consumer has its queues and every line typed shows up within milliseconds.
+            producer.send(new Message(topic, "Chat", "joined", "a new app joined".getBytes(StandardCharsets.UTF_8)));
+            if (!joined.await(30, TimeUnit.SECONDS)) {
+                out.println("The consumer has not received anything within 30 s; lines may arrive late.");
+            }
+            out.println("Ready: type a line.");
             Iterator<String> input = lines.iterator();
             while (input.hasNext()) {
                 String line = input.next().strip();
