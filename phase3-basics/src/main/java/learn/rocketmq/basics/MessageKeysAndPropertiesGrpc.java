@@ -22,7 +22,8 @@ import org.apache.rocketmq.common.message.MessageExt;
  * {@code addProperty(name, value)} on the message builder; a consumer reads them from the
  * {@link MessageView}. The 5.x client has no query API: finding a message by key is an admin
  * task (the broker's index, {@code mqadmin queryMsgByKey}), and works the same for messages sent
- * by either client. Roadmap: 3.1 Producer Basics: Message keys and properties.
+ * by either client.
+ * Roadmap: 3.1 Producer Basics: Message keys and properties.
  *
  * <p>Run it: {@code ./lesson MessageKeysAndPropertiesGrpc}. The classic client:
  * {@link MessageKeysAndProperties}.
