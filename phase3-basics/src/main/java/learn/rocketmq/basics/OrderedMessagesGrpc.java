@@ -25,8 +25,8 @@ import org.apache.rocketmq.common.attribute.TopicMessageType;
 
 /**
  * Ordered (FIFO) messages with the 5.x client: no queue selector here. A message carries a
- * <em>message group</em> (here the order id); the producer sends to a topic of type FIFO, the
- * broker keeps one group's messages in one queue, and a consumer group created with
+ * <em>message group</em> (here the order id); the producer sends to a topic of type FIFO and
+ * puts all messages of one group into one queue (it hashes the group), and a consumer group created with
  * {@code orderly=true} gets one group's next message only after the previous one was acknowledged.
  * Different message groups are consumed in parallel. Three things must line up: a FIFO topic, a
  * message group on every message (the proxy rejects a FIFO-topic message without one), an orderly
