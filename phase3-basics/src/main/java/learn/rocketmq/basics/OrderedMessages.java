@@ -41,10 +41,6 @@ public class OrderedMessages {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
         Result result = run(rocketmq, "LessonOrderedMessages", "lesson-ordered-messages", 5, 4);
         System.out.printf("Done: every order's steps arrived in the order they were sent: %s%n", result.inOrder());
-        // The classic client 5.5.0 leaves a non-daemon thread running after an orderly push
-        // consumer is shut down (its ConsumeMessagePopOrderlyService is never stopped), so the JVM
-        // would not end by itself: end it.
-        System.exit(0);
     }
 
     /**

@@ -51,10 +51,6 @@ public class OrderProcessingSystem {
         Result result = run(rocketmq, "LessonOrderEvents", "lesson-order-fulfilment", 10, 42);
         System.out.printf("Done: %d orders completed, %d invalid transitions, on %d queues and %d threads.%n",
             result.completedOrders(), result.violations().size(), result.queues().size(), result.threads().size());
-        // The classic client 5.5.0 leaves a non-daemon thread running after an orderly push
-        // consumer is shut down (its ConsumeMessagePopOrderlyService is never stopped), so the JVM
-        // would not end by itself: end it.
-        System.exit(0);
     }
 
     /**

@@ -30,6 +30,7 @@ public final class Stack {
      */
     public static RocketMQ forLesson(String[] args) {
         Hints.installForLessons();
+        endWhenMainReturns();
         RocketMQ rocketMQ;
         try {
             rocketMQ = resolve(args, System.getenv());
@@ -40,6 +41,28 @@ public final class Stack {
         }
         System.out.println("Using " + rocketMQ.description());
         return rocketMQ;
+    }
+
+    /**
+     * A lesson ends when its {@code main} returns, even if a client left a non-daemon thread behind
+     * (the classic 5.5.0 orderly push consumer does, after {@code shutdown()}): the JVM exits
+     * normally, so shutdown hooks (the embedded stack's stop) still run.
+     */
+    private static void endWhenMainReturns() {
+        Thread main = Thread.currentThread();
+        if (!main.getName().equals("main")) {
+            return;
+        }
+        Thread watcher = new Thread(() -> {
+            try {
+                main.join();
+                System.exit(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lesson-end");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** The same choice as {@link #forLesson}, without printing or exiting: for tests. */
