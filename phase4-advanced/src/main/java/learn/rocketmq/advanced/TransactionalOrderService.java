@@ -77,6 +77,8 @@ public class TransactionalOrderService implements AutoCloseable {
     /** How long a local transaction may take: a half message without a row older than this is rolled back. */
     static final long LOCAL_TRANSACTION_TIMEOUT_MILLIS = 3000;
 
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
     private final String jdbcUrl;
     private final String topic;
     private final TransactionMQProducer producer;
@@ -91,8 +93,14 @@ public class TransactionalOrderService implements AutoCloseable {
                  + "id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0), status VARCHAR(16) NOT NULL)")) {
             create.execute();
         }
-        producer = new TransactionMQProducer(producerGroup);
+        // The topic is declared up front: the producer then fetches its route at start, learns the
+        // broker and heartbeats to it. A freshly restarted instance that has not sent anything yet
+        // would otherwise be unknown to the broker and get no check-backs at all.
+        producer = new TransactionMQProducer(producerGroup, List.of(topic));
         producer.setNamesrvAddr(rocketmq.nameServer());
+        // Each service instance is its own client, as a separate process would be (clients of one
+        // JVM otherwise share one connection and identity).
+        producer.setInstanceName(producerGroup + "-" + INSTANCES.incrementAndGet());
         producer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         producer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
         producer.setTransactionListener(new TransactionListener() {
