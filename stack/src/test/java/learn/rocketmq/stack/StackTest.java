@@ -45,6 +45,36 @@ class StackTest {
     }
 
     @Test
+    void aLessonEndsWhenItsMainReturnsEvenWithAThreadLeftBehind(RocketMQ rocketmq) throws Exception {
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process lesson = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+            LessonLeavingAThread.class.getName(), "--namesrv", rocketmq.nameServer(), "--proxy", rocketmq.proxy())
+            .redirectErrorStream(true).start();
+        boolean ended = lesson.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        String output = new String(lesson.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!ended) {
+            lesson.destroyForcibly();
+        }
+        assertThat(ended).as("the lesson JVM ended; output: %s", output).isTrue();
+        assertThat(lesson.exitValue()).isZero();
+        assertThat(output).contains("Using the RocketMQ you gave");
+    }
+
+    /** A lesson whose client left a non-daemon thread running, as the classic orderly consumer does. */
+    public static class LessonLeavingAThread {
+        public static void main(String[] args) {
+            RocketMQ.forLesson(args);
+            new Thread(() -> {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException ignored) {
+                    // ends with the JVM
+                }
+            }, "left-behind").start();
+        }
+    }
+
+    @Test
     void uniqueNamesAreUniqueAndLegal() {
         String a = UniqueNames.of("Topic");
         String b = UniqueNames.of("Topic");
