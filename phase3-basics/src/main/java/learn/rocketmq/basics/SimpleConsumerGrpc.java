@@ -34,6 +34,9 @@ public class SimpleConsumerGrpc {
         System.out.printf("Done: %d receipts.%n", result.deliveries().size());
     }
 
+    /** How long "need-more-time" is kept invisible once it asks for more time. */
+    public static final Duration EXTENDED = Duration.ofSeconds(30);
+
     /** One receipt of a message: its key, which delivery attempt it was, seconds since the first receive. */
     public record Delivery(String key, int attempt, double atSeconds) {
     }
@@ -44,7 +47,7 @@ public class SimpleConsumerGrpc {
     /**
      * Sends "ack-me", "forget-me" and "need-more-time". Receives with {@code invisible}; acks the
      * first, ignores the second (it comes back after {@code invisible}), extends the third's
-     * invisible time to 3 x {@code invisible}, then receives until "forget-me" came back.
+     * invisible time to {@link #EXTENDED}, then receives until "forget-me" came back.
      */
     public static Result run(RocketMQ rocketmq, String topic, String group, Duration invisible) throws Exception {
         if (rocketmq.proxy() == null) {
@@ -92,9 +95,11 @@ public class SimpleConsumerGrpc {
                             System.out.println("    ack: done with it");
                         }
                         case "need-more-time" -> {
-                            // 4. Still working: stay invisible longer (then ack, or it comes back).
-                            consumer.changeInvisibleDuration(view, invisible.multipliedBy(3));
-                            System.out.printf("    changeInvisibleDuration(%s): keep it hidden longer%n", invisible.multipliedBy(3));
+                            // 4. Still working: stay invisible longer (then ack, or it comes back). An ack
+                            //    after the invisible time is over fails (INVALID_RECEIPT_HANDLE): the
+                            //    message is already visible again, for anyone in the group.
+                            consumer.changeInvisibleDuration(view, EXTENDED);
+                            System.out.printf("    changeInvisibleDuration(%s): keep it hidden longer%n", EXTENDED);
                             extended = view;
                         }
                         default -> {
