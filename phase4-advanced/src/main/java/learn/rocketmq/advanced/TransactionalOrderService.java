@@ -123,8 +123,15 @@ public class TransactionalOrderService implements AutoCloseable {
 
     /** Phase 1 + 2: the half message, then the local transaction, then the decision. */
     public TransactionSendResult placeOrder(String orderId, int amount, Behaviour behaviour) throws Exception {
+        return placeOrder(orderId, amount, behaviour, Map.of());
+    }
+
+    /** The same, with more properties on the message (e.g. the item and quantity, for other services). */
+    public TransactionSendResult placeOrder(String orderId, int amount, Behaviour behaviour, Map<String, String> properties)
+        throws Exception {
         Message message = new Message(topic, "order-placed", orderId,
             ("{\"order\":\"" + orderId + "\",\"amount\":" + amount + "}").getBytes(StandardCharsets.UTF_8));
+        properties.forEach(message::putUserProperty);
         message.putUserProperty("amount", String.valueOf(amount));
         TransactionSendResult result = producer.sendMessageInTransaction(message, behaviour);
         System.out.printf("%s (%s): half message %s, local transaction said %s%n", orderId, behaviour,
