@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.Hints;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.StackProfile;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -42,7 +44,10 @@ public class SendResultsAndErrors {
     public static void main(String[] args) throws Exception {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
         Result result = run(rocketmq, "LessonSendResultsAndErrors", "lesson-send-results-and-errors");
-        System.out.printf("Done: %s, and %d failures explained.%n", result.ok().getSendStatus(), result.failures().size());
+        // 6. The broker gone after the producer learned its address: on a RocketMQ of our own,
+        //    started and stopped for this (a few seconds).
+        brokerGone(StackProfile.DEFAULTS, "LessonSendResultsAndErrorsGone", "lesson-send-results-and-errors-gone");
+        System.out.printf("Done: %s, and %d failures explained.%n", result.ok().getSendStatus(), result.failures().size() + 1);
     }
 
     /** One provoked failure: what was tried, what was thrown, the one-line hint. */
@@ -98,6 +103,30 @@ public class SendResultsAndErrors {
             lost.shutdown();
         }
         return new Result(ok, failures);
+    }
+
+    /**
+     * A producer sends once (so it knows the broker's address), then the whole RocketMQ stops:
+     * the next send tries the broker it knows, and every attempt fails to connect.
+     */
+    public static Failure brokerGone(StackProfile profile, String topic, String group) throws Exception {
+        try (EmbeddedRocketMQ own = EmbeddedRocketMQ.start(profile)) {
+            try (RocketMQAdmin admin = RocketMQAdmin.connect(own.rocketMQ())) {
+                admin.createTopic(topic, TopicMessageType.NORMAL, 4);
+            }
+            DefaultMQProducer producer = new DefaultMQProducer(group);
+            producer.setNamesrvAddr(own.rocketMQ().nameServer());
+            producer.setSendMsgTimeout(2_000);
+            producer.start();
+            try {
+                producer.send(new Message(topic, "x".getBytes(StandardCharsets.UTF_8)));
+                own.close(); // NameServer and broker stop
+                return attempt("the broker gone (after the producer learned its address)",
+                    () -> producer.send(new Message(topic, "x".getBytes(StandardCharsets.UTF_8))));
+            } finally {
+                producer.shutdown();
+            }
+        }
     }
 
     interface Send {

@@ -53,4 +53,16 @@ class SendResultsAndErrorsTest {
             .hasRootCauseInstanceOf(org.apache.rocketmq.remoting.exception.RemotingConnectException.class);
         assertThat(unreachable.hint()).startsWith("Cannot reach RocketMQ").contains("Is it running?");
     }
+
+    @Test
+    void aSendToABrokerThatWentAwayFailsWithTheCannotReachHint(RocketMQ rocketmq) throws Exception {
+        // Starts and stops a RocketMQ of its own (~3 s), and the producer's shutdown then waits ~3 s
+        // for the broker it can no longer reach.
+        SendResultsAndErrors.Failure gone = SendResultsAndErrors.brokerGone(rocketmq.profile(),
+            UniqueNames.of("SendResultsAndErrorsGone"), UniqueNames.of("send-results-gone"));
+
+        assertThat(gone.error()).isInstanceOf(MQClientException.class)
+            .hasRootCauseInstanceOf(org.apache.rocketmq.remoting.exception.RemotingConnectException.class);
+        assertThat(gone.hint()).doesNotContain("\n").startsWith("Cannot reach RocketMQ");
+    }
 }
