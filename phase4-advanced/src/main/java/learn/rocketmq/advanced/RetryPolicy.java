@@ -224,7 +224,8 @@ public class RetryPolicy {
             producer.send(new Message(topic, "refused".getBytes(StandardCharsets.UTF_8)));
             return "sent";
         } catch (Exception e) {
-            // The client's summary ("Send [n] times, still failed") and, below it, the broker's answer.
+            // The client's exception and its cause: the broker's answer (sometimes wrapped in
+            // "Send [n] times, still failed", sometimes the broker's exception itself).
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return Hints.explain(e) + " <- " + Hints.explain(cause);
         }

@@ -50,7 +50,9 @@ class RetryPolicyTest {
 
         assertThat(result.attemptsWithoutRetries()).isEqualTo(1);
         assertThat(result.attemptsWithDefaultRetries()).isEqualTo(3);
-        assertThat(result.errorWithoutRetries()).contains("Send [1] times").contains("not exist");
-        assertThat(result.errorWithDefaultRetries()).contains("Send [3] times").contains("not exist");
+        // The broker's answer each time (the client reports it wrapped in "Send [n] times, still
+        // failed", or, depending on the client's state, as the broker's exception itself).
+        assertThat(result.errorWithoutRetries()).contains("not exist");
+        assertThat(result.errorWithDefaultRetries()).contains("not exist");
     }
 }
