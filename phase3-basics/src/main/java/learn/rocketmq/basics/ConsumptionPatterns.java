@@ -1,7 +1,6 @@
 package learn.rocketmq.basics;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,11 +50,8 @@ public class ConsumptionPatterns {
 
     public static Result run(RocketMQ rocketmq, String topic, String group, MessageModel model, int count,
                              int routeRefreshMillis) throws Exception {
-        if (model == MessageModel.BROADCASTING && System.getProperty("rocketmq.client.localOffsetStoreDir") == null) {
-            // Broadcasting consumers keep their offsets in files (default ~/.rocketmq_offsets).
-            System.setProperty("rocketmq.client.localOffsetStoreDir",
-                Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq", "client-offsets").toString());
-        }
+        // Broadcasting consumers keep their offsets in local files, not on the broker (default
+        // ~/.rocketmq_offsets; the stack points rocketmq.client.localOffsetStoreDir to a temp folder).
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
         }

@@ -93,13 +93,19 @@ public final class Stack {
     }
 
     /**
-     * The clients' own log files go to a temp folder instead of ~/logs (classic client, then the
-     * 5.x client); nothing of theirs reaches the console. Call before the first client starts.
+     * The clients' own files go to a temp folder instead of the learner's home: log files (classic
+     * client, then the 5.x client; nothing of theirs reaches the console) and a broadcasting
+     * consumer's local offsets (~/.rocketmq_offsets). Call before the first client starts.
      */
     public static void clientLogsToTemp() {
-        Path logRoot = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq", "client-logs");
-        System.setProperty("rocketmq.client.logRoot", System.getProperty("rocketmq.client.logRoot", logRoot.toString()));
-        System.setProperty("rocketmq.log.root", System.getProperty("rocketmq.log.root", logRoot.toString()));
+        Path root = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq");
+        setIfAbsent("rocketmq.client.logRoot", root.resolve("client-logs"));
+        setIfAbsent("rocketmq.log.root", root.resolve("client-logs"));
+        setIfAbsent("rocketmq.client.localOffsetStoreDir", root.resolve("client-offsets"));
+    }
+
+    private static void setIfAbsent(String property, Path value) {
+        System.setProperty(property, System.getProperty(property, value.toString()));
     }
 
     private static String option(String[] args, String name, String env, String property) {
