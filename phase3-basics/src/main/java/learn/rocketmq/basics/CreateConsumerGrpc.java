@@ -47,9 +47,7 @@ public class CreateConsumerGrpc {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String group) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         String otherTopic = topic + "-other";
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);

@@ -55,9 +55,7 @@ public class DelayedMessagesGrpc {
      * 2 x {@code delayMillis} and "sooner" due in about {@code delayMillis}, to {@code topic} (DELAY).
      */
     public static Result run(RocketMQ rocketmq, String topic, String group, long delayMillis) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         // 1. The message type is a property of the topic: one DELAY topic, one NORMAL topic.
         String normalTopic = topic + "-normal";
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {

@@ -44,9 +44,7 @@ public class MessageKeysAndPropertiesGrpc {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String group) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
             admin.createConsumerGroup(group);

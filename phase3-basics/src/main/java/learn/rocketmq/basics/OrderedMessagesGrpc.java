@@ -62,9 +62,7 @@ public class OrderedMessagesGrpc {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String group, int orders, int steps) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         // 1. A FIFO topic and an orderly consumer group.
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.FIFO, 4);

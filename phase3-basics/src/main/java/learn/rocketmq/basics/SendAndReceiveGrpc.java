@@ -47,9 +47,7 @@ public class SendAndReceiveGrpc {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String group, int count) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         // 1. A typed topic and an existing consumer group: the proxy checks both.
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);

@@ -50,9 +50,7 @@ public class SimpleConsumerGrpc {
      * invisible time to {@link #EXTENDED}, then receives until "forget-me" came back.
      */
     public static Result run(RocketMQ rocketmq, String topic, String group, Duration invisible) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 1);
             admin.createConsumerGroup(group);

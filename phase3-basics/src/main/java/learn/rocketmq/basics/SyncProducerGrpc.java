@@ -34,9 +34,7 @@ public class SyncProducerGrpc {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, int count) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
             ClientServiceProvider provider = ClientServiceProvider.loadService();

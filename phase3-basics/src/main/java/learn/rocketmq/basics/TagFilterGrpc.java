@@ -37,9 +37,7 @@ public class TagFilterGrpc {
     }
 
     public static TagFilter.Result run(RocketMQ rocketmq, String topic, String group, String expression) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 1);
             admin.createConsumerGroup(group);

@@ -47,9 +47,7 @@ public class TransactionMessagesGrpc {
 
     /** Sends the orders of {@link TransactionMessages#ORDERS}, one per outcome, and returns what was delivered. */
     public static TransactionMessages.Result run(RocketMQ rocketmq, String topic, String group) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.TRANSACTION, 4);
             admin.createConsumerGroup(group);

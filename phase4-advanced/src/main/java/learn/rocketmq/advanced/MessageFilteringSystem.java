@@ -78,9 +78,7 @@ public class MessageFilteringSystem {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String groupPrefix) throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this project needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         // One queue, one consuming thread per subscriber: events are handled in the order published,
         // so a subscriber that got a sentinel has passed every event before it.
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {

@@ -53,9 +53,7 @@ public class PartitionOrderingGrpc {
 
     public static Result run(RocketMQ rocketmq, String topic, String group, boolean orderlyGroup, int keys, int steps)
         throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.FIFO, 4);
             admin.createConsumerGroup(group, orderlyGroup); // the switch that makes consumption ordered

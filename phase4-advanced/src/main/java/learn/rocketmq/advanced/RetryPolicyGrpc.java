@@ -59,9 +59,7 @@ public class RetryPolicyGrpc {
 
     public static Result run(RocketMQ rocketmq, String topic, String group, int retryMaxTimes, long initialBackoffMillis)
         throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this lesson needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         // 1. The group carries the policy: at most retryMaxTimes retries, exponential backoff.
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);

@@ -74,9 +74,7 @@ public class OrderNotificationSystem {
      */
     public static Result run(RocketMQ rocketmq, String topic, String group, int orders, long remindAfter, long cancelAfter)
         throws Exception {
-        if (rocketmq.proxy() == null) {
-            throw new IllegalStateException("this project needs the 5.x proxy (gRPC, port 8081), and none answers");
-        }
+        rocketmq.requireProxy();
         String placedTopic = topic + "-placed";
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.DELAY, 4);

@@ -75,6 +75,15 @@ class StackTest {
     }
 
     @Test
+    void aGrpcLessonOnARocketMQWithoutProxySaysWhatToDo() {
+        RocketMQ classicOnly = new RocketMQ("127.0.0.1:9876", null, "a classic-only RocketMQ", StackProfile.DEFAULTS);
+        assertThatThrownBy(classicOnly::requireProxy)
+            .isInstanceOf(RocketMQUnavailableException.class)
+            .hasMessageContaining("--enable-proxy")
+            .hasMessageContaining("--proxy host:port");
+    }
+
+    @Test
     void uniqueNamesAreUniqueAndLegal() {
         String a = UniqueNames.of("Topic");
         String b = UniqueNames.of("Topic");
