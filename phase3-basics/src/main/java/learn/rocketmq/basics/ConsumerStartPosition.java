@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import learn.rocketmq.stack.ConsumerQueues;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -150,8 +151,7 @@ public class ConsumerStartPosition {
 
     /** How many queues of the topic the consumer holds right now (its share after the group's rebalance). */
     private static long ownedQueues(DefaultMQPushConsumer consumer, String topic) {
-        return consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet().stream()
-            .filter(mq -> mq.getTopic().equals(topic)).count();
+        return ConsumerQueues.owned(consumer, topic).size();
     }
 
     private static void send(DefaultMQProducer producer, String topic, String prefix, int count) throws Exception {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import learn.rocketmq.stack.ConsumerQueues;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -115,8 +116,7 @@ public class ConsumptionPatterns {
     /** The topic's queue ids this consumer owns right now. */
     private static Set<Integer> queues(DefaultMQPushConsumer consumer, String topic) {
         Set<Integer> ids = new TreeSet<>();
-        consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet().stream()
-            .filter(mq -> mq.getTopic().equals(topic)).forEach(mq -> ids.add(mq.getQueueId()));
+        ConsumerQueues.owned(consumer, topic).forEach(mq -> ids.add(mq.getQueueId()));
         return ids;
     }
 

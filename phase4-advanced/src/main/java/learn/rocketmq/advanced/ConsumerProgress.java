@@ -3,6 +3,7 @@ package learn.rocketmq.advanced;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import learn.rocketmq.stack.ConsumerQueues;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -28,7 +29,7 @@ final class ConsumerProgress {
             boolean caughtUp = true;
             for (MessageQueue mq : queues) {
                 DefaultMQPushConsumer owner = consumers.stream()
-                    .filter(c -> c.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().containsKey(mq))
+                    .filter(c -> ConsumerQueues.owned(c, topic).contains(mq))
                     .findFirst().orElse(null);
                 if (owner == null) {
                     caughtUp = false;

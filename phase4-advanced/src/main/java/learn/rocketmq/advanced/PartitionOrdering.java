@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import learn.rocketmq.stack.ConsumerQueues;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
@@ -23,7 +24,6 @@ import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
  * Partition ordering: messages with the same <em>sharding key</em> (an order id) are consumed in the
@@ -158,8 +158,7 @@ public class PartitionOrdering {
             int owned = 0;
             boolean everyoneHasSome = true;
             for (DefaultMQPushConsumer c : consumers) {
-                Map<MessageQueue, ?> table = c.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable();
-                long mine = table.keySet().stream().filter(mq -> mq.getTopic().equals(topic)).count();
+                int mine = ConsumerQueues.owned(c, topic).size();
                 owned += mine;
                 everyoneHasSome &= mine > 0;
             }
