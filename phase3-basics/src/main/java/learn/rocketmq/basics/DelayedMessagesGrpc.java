@@ -111,11 +111,13 @@ public class DelayedMessagesGrpc {
                 throw new IllegalStateException("the consumer received nothing within 30 s");
             }
 
-            // 3b. Two delayed messages, the later one sent first.
+            // 3b. Two delayed messages, the later one sent first. Both times are fixed up front, on
+            //     whole seconds (timer slot boundaries), "later" one delay after "sooner".
+            long soonerAt = (System.currentTimeMillis() + delayMillis + 999) / 1000 * 1000;
+            Map<String, Long> due = Map.of("sooner", soonerAt, "later", soonerAt + delayMillis);
             for (String key : new String[] {"later", "sooner"}) {
                 t = System.currentTimeMillis();
-                long in = key.equals("later") ? 2 * delayMillis : delayMillis;
-                long deliverAt = (t + in + 999) / 1000 * 1000; // on a whole second (a slot boundary)
+                long deliverAt = due.get(key);
                 Message message = provider.newMessageBuilder()
                     .setTopic(topic)
                     .setKeys(key)
