@@ -89,6 +89,43 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     }
 
     private static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> settings, boolean standardPorts) {
+        List<String> args = new ArrayList<>();
+        if (standardPorts) {
+            args.add("--standard-ports");
+        }
+        Launched server = launch(profile, settings, args);
+        String namesrv = field(server.readyLine, "namesrv");
+        String proxy = field(server.readyLine, "proxy");
+        RocketMQ rocketMQ = new RocketMQ(namesrv, proxy,
+            "an embedded RocketMQ 5.5.0 (NameServer " + namesrv + ", proxy " + proxy + ", started in "
+                + server.millis + " ms, " + (profile == StackProfile.FAST_TESTS ? "fast-test timing" : "default settings") + ")",
+            profile);
+        return new EmbeddedRocketMQ(server.process, server.baseDir, rocketMQ, field(server.readyLine, "broker"),
+            server.millis, server.stopWaitSeconds);
+    }
+
+    /**
+     * One more broker, in a process of its own, registering with this stack's NameServer: a second
+     * master of the cluster ({@code brokerName=broker-b}), or a slave of this stack's broker
+     * ({@code brokerName=broker-a, brokerId=1, brokerRole=SLAVE}). Same config/broker.conf and
+     * profile as this stack, then {@code settings}, which must name the broker. It serves classic
+     * clients; the proxy (5.x clients) stays with the first broker. Close it, or kill its
+     * {@link EmbeddedBroker#serverProcess()} on purpose; it ends with this stack's JVM anyway.
+     */
+    public EmbeddedBroker startBroker(Map<String, String> settings) {
+        if (!settings.containsKey("brokerName")) {
+            throw new IllegalArgumentException("name the broker: startBroker(Map.of(\"brokerName\", \"broker-b\", ...))");
+        }
+        Launched server = launch(rocketMQ.profile(), settings, List.of("--join", rocketMQ.nameServer()));
+        return new EmbeddedBroker(settings.get("brokerName"), field(server.readyLine, "broker"), server.process,
+            server.baseDir, server.stopWaitSeconds);
+    }
+
+    /** A server process that printed its READY line. */
+    private record Launched(Process process, Path baseDir, String readyLine, long millis, long stopWaitSeconds) {
+    }
+
+    private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs) {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(WORK);
@@ -108,9 +145,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             command.add("--base-dir");
             command.add(baseDir.toString());
             command.add("--watch-stdin");
-            if (standardPorts) {
-                command.add("--standard-ports");
-            }
+            command.addAll(serverArgs);
             if (profile == StackProfile.FAST_TESTS) {
                 command.add("--fast-tests");
             }
@@ -128,15 +163,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 "embedded-rocketmq-stop"));
 
             String ready = awaitReadyLine(process, logs);
-            String namesrv = field(ready, "namesrv");
-            String broker = field(ready, "broker");
-            String proxy = field(ready, "proxy");
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            RocketMQ rocketMQ = new RocketMQ(namesrv, proxy,
-                "an embedded RocketMQ 5.5.0 (NameServer " + namesrv + ", proxy " + proxy + ", started in "
-                    + millis + " ms, " + (profile == StackProfile.FAST_TESTS ? "fast-test timing" : "default settings") + ")",
-                profile);
-            return new EmbeddedRocketMQ(process, baseDir, rocketMQ, broker, millis, stopWaitSeconds);
+            return new Launched(process, baseDir, ready, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stopWaitSeconds);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded RocketMQ: " + e.getMessage(), e);
         }
@@ -171,7 +198,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         stop(process, baseDir, stopWaitSeconds);
     }
 
-    private static void stop(Process process, Path baseDir, long waitSeconds) {
+    static void stop(Process process, Path baseDir, long waitSeconds) {
         try {
             process.getOutputStream().close(); // the child's cue: it halts and deletes its directory
         } catch (IOException ignored) {

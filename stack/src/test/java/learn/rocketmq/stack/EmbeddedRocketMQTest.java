@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -68,7 +71,7 @@ class EmbeddedRocketMQTest {
         long t0 = System.nanoTime();
         // A stack with a setting of its own (here: SQL92 filtering off), as a lesson showing
         // the error without it would start.
-        EmbeddedRocketMQ second = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS, java.util.Map.of("enablePropertyFilter", "false"));
+        EmbeddedRocketMQ second = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS, Map.of("enablePropertyFilter", "false"));
         Path dir = second.baseDir();
         ProcessHandle server = second.serverProcess();
         String topic = UniqueNames.of("FirstSend");
@@ -94,6 +97,43 @@ class EmbeddedRocketMQTest {
         assertThat(Stack.listening(second.rocketMQ().nameServer())).isFalse();
         System.out.printf("[stack] second stack: ready in %d ms, first SEND_OK after %d ms, server RSS %d MB,"
             + " stopped in %d ms%n", second.startMillis(), firstSendMillis, rssKb / 1024, stopMillis);
+    }
+
+    @Test
+    void aSecondMasterJoinsTheClusterInAProcessOfItsOwn() throws Exception {
+        try (EmbeddedRocketMQ stack = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS);
+             EmbeddedBroker brokerB = stack.startBroker(Map.of("brokerName", "broker-b"));
+             RocketMQAdmin admin = RocketMQAdmin.connect(stack.rocketMQ())) {
+            assertThat(brokerB.serverProcess().pid()).isNotEqualTo(stack.serverProcess().pid());
+            var brokers = admin.api().examineBrokerClusterInfo().getClusterAddrTable().get("DefaultCluster");
+            assertThat(brokers).containsExactlyInAnyOrder("broker-a", "broker-b");
+
+            // A topic created up front lives on every master; a producer spreads its sends over both.
+            String topic = UniqueNames.of("TwoMasters");
+            admin.createTopic(topic, TopicMessageType.NORMAL, 2);
+            assertThat(admin.api().examineTopicRouteInfo(topic).getQueueDatas()).hasSize(2);
+            DefaultMQProducer producer = new DefaultMQProducer(UniqueNames.of("two-masters"));
+            producer.setNamesrvAddr(stack.rocketMQ().nameServer());
+            producer.start();
+            Set<String> brokersUsed = new HashSet<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    SendResult result = producer.send(new Message(topic, ("m" + i).getBytes(StandardCharsets.UTF_8)));
+                    assertThat(result.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+                    brokersUsed.add(result.getMessageQueue().getBrokerName());
+                }
+            } finally {
+                producer.shutdown();
+            }
+            assertThat(brokersUsed).containsExactlyInAnyOrder("broker-a", "broker-b");
+            assertThat(admin.storedMessagesPerBroker(topic)).containsEntry("broker-a", 2L).containsEntry("broker-b", 2L);
+
+            Path dir = brokerB.baseDir();
+            brokerB.close();
+            assertThat(brokerB.serverProcess().isAlive()).isFalse();
+            assertThat(dir).doesNotExist();
+            assertThat(Stack.listening(brokerB.address())).isFalse();
+        }
     }
 
     private static long residentKilobytes(long pid) {

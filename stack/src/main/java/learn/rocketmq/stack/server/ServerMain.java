@@ -37,6 +37,7 @@ import org.apache.rocketmq.proxy.remoting.RemotingProtocolServer;
 import org.apache.rocketmq.proxy.service.cert.TlsCertificateManager;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
@@ -52,8 +53,11 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * (9876, 10911, 8081, 8080; otherwise free ports), {@code --fast-tests} (apply
  * config/fast-tests.conf), {@code --watch-stdin} (exit, deleting the base dir, when standard input
  * closes: the parent has gone, even by kill -9), {@code --delete-on-exit}, {@code --set key=value}
- * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable).
- * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}.
+ * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable),
+ * {@code --join H:P} (start only a broker, registering with the NameServer at H:P: a second
+ * master, or a slave; its settings, brokerName first, come with {@code --set}).
+ * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}
+ * ({@code READY broker=H:P} with {@code --join}).
  */
 public final class ServerMain {
 
@@ -66,6 +70,7 @@ public final class ServerMain {
         boolean fastTests = false;
         boolean watchStdin = false;
         boolean deleteOnExit = false;
+        String join = null;
         Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -74,6 +79,7 @@ public final class ServerMain {
                 case "--fast-tests" -> fastTests = true;
                 case "--watch-stdin" -> watchStdin = true;
                 case "--delete-on-exit" -> deleteOnExit = true;
+                case "--join" -> join = args[++i];
                 case "--set" -> {
                     String kv = args[++i];
                     overrides.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
@@ -101,11 +107,16 @@ public final class ServerMain {
         }, "stack-exit"));
 
         try {
-            Ports ports = standardPorts ? Ports.standard() : Ports.free();
-            Started started = start(baseDir, ports, fastTests, overrides);
-            out.println(READY + " namesrv=" + started.namesrv + " broker=" + started.broker
-                + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
-                + " pid=" + ProcessHandle.current().pid());
+            if (join != null) {
+                BrokerController broker = startBroker(baseDir, Ports.free().broker, join, loadSettings(fastTests, overrides));
+                out.println(READY + " broker=" + broker.getBrokerAddr() + " pid=" + ProcessHandle.current().pid());
+            } else {
+                Ports ports = standardPorts ? Ports.standard() : Ports.free();
+                Started started = start(baseDir, ports, loadSettings(fastTests, overrides));
+                out.println(READY + " namesrv=" + started.namesrv + " broker=" + started.broker
+                    + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
+                    + " pid=" + ProcessHandle.current().pid());
+            }
             out.flush();
         } catch (Throwable e) {
             // One line for the parent; the stack trace goes to the server log.
@@ -119,23 +130,26 @@ public final class ServerMain {
     record Started(String namesrv, String broker, String proxy, String proxyRemoting) {
     }
 
-    static Started start(Path baseDir, Ports ports, boolean fastTests, Properties overrides) throws Exception {
-        // The wire format version the servers speak; the *Startup classes set it too. Without it a
-        // broker's registration is read in the old format and its routes appear late or never.
-        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-        Path conf = Files.createDirectories(baseDir.resolve("conf"));
-        Path brokerConf = copyConfig("broker.conf", conf);
-        Path proxyJson = copyConfig("rmq-proxy.json", conf);
-        Properties fast = new Properties();
+    /** The fast-test profile (if asked for) with this stack's own settings on top. */
+    private static Properties loadSettings(boolean fastTests, Properties overrides) throws IOException {
+        Properties settings = new Properties();
         if (fastTests) {
             try (InputStream in = ServerMain.class.getResourceAsStream(CONFIG + "fast-tests.conf")) {
-                fast.load(in);
+                settings.load(in);
             }
         }
         // Per-stack settings (--set key=value) win over both files; "proxy."-prefixed keys go to the proxy.
-        fast.putAll(overrides);
+        settings.putAll(overrides);
+        // The wire format version the servers speak; the *Startup classes set it too. Without it a
+        // broker's registration is read in the old format and its routes appear late or never.
+        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
         // Initialise RocketMQ's (shaded) logging once, before the threads below race to do it.
         org.apache.rocketmq.logging.org.slf4j.LoggerFactory.getLogger(ServerMain.class).info("stack server starting");
+        return settings;
+    }
+
+    static Started start(Path baseDir, Ports ports, Properties fast) throws Exception {
+        Path proxyJson = copyConfig("rmq-proxy.json", Files.createDirectories(baseDir.resolve("conf")));
         String host = "127.0.0.1";
         String namesrvAddr = host + ":" + ports.namesrv;
 
@@ -184,28 +198,8 @@ public final class ServerMain {
             }
         });
 
-        // 2. Broker: parsed from broker.conf by RocketMQ's own parser (as mqbroker -c does).
-        ConfigContext ctx = BrokerStartup.configFileToConfigContext(brokerConf.toString());
-        Properties brokerFast = new Properties();
-        fast.stringPropertyNames().stream().filter(k -> !k.startsWith("proxy."))
-            .forEach(k -> brokerFast.setProperty(k, fast.getProperty(k)));
-        MixAll.properties2Object(brokerFast, ctx.getBrokerConfig());
-        MixAll.properties2Object(brokerFast, ctx.getMessageStoreConfig());
-        ctx.getBrokerConfig().setNamesrvAddr(namesrvAddr);
-        ctx.getBrokerConfig().setBrokerIP1(host);
-        ctx.getNettyServerConfig().setListenPort(ports.broker);
-        ctx.getNettyServerConfig().setBindAddress(host);
-        MessageStoreConfig store = ctx.getMessageStoreConfig();
-        store.setHaListenPort(ports.broker + 1);
-        store.setStorePathRootDir(baseDir.resolve("store").toString());
-        store.setStorePathCommitLog(baseDir.resolve("store/commitlog").toString());
-        ctx.getAuthConfig().setConfigName(ctx.getBrokerConfig().getBrokerName());
-        ctx.getAuthConfig().setClusterName(ctx.getBrokerConfig().getBrokerClusterName());
-        ctx.getAuthConfig().setAuthConfigPath(baseDir.resolve("store/config").toString());
-        BrokerController broker = new BrokerController(ctx.getBrokerConfig(), ctx.getNettyServerConfig(),
-            ctx.getNettyClientConfig(), store, ctx.getAuthConfig());
-        broker.getConfiguration().registerConfig(ctx.getProperties());
-        check(broker.initialize(), "Broker failed to initialize (see the server log)");
+        // 2. Broker (started below, once the NameServer listens).
+        BrokerController broker = createBroker(baseDir, ports.broker, namesrvAddr, fast);
 
         // 3b. Proxy, LOCAL mode: the gRPC endpoint rocketmq-client-java talks to, plus a remoting
         // endpoint for classic clients, both backed by the broker in this JVM.
@@ -216,15 +210,55 @@ public final class ServerMain {
         GrpcServer grpcServer = grpcBuilder.addService(application).configInterceptor().build();
         RemotingProtocolServer remotingServer = new RemotingProtocolServer(processor, new TlsCertificateManager());
 
-        NamesrvController namesrv = join(namesrvReady);
+        join(namesrvReady);
         broker.start();
         processor.start();
         application.start();
         grpcServer.start();
         remotingServer.start();
-        awaitRegistration(namesrv, broker);
+        awaitRegistration(broker);
         return new Started(namesrvAddr, broker.getBrokerAddr(), host + ":" + ports.proxy,
             host + ":" + ports.proxyRemoting);
+    }
+
+    /**
+     * A broker alone, registering with a running NameServer: a second master of the cluster, or
+     * a slave (same brokerName, brokerId 1, brokerRole SLAVE). Phase 5 builds clusters from these.
+     */
+    static BrokerController startBroker(Path baseDir, int port, String namesrvAddr, Properties settings) throws Exception {
+        BrokerController broker = createBroker(baseDir, port, namesrvAddr, settings);
+        broker.start();
+        awaitRegistration(broker);
+        return broker;
+    }
+
+    /** A broker parsed from broker.conf by RocketMQ's own parser (as mqbroker -c does), plus settings. */
+    private static BrokerController createBroker(Path baseDir, int port, String namesrvAddr, Properties settings)
+        throws Exception {
+        Path brokerConf = copyConfig("broker.conf", Files.createDirectories(baseDir.resolve("conf")));
+        ConfigContext ctx = BrokerStartup.configFileToConfigContext(brokerConf.toString());
+        Properties brokerSettings = new Properties();
+        settings.stringPropertyNames().stream().filter(k -> !k.startsWith("proxy."))
+            .forEach(k -> brokerSettings.setProperty(k, settings.getProperty(k)));
+        MixAll.properties2Object(brokerSettings, ctx.getBrokerConfig());
+        MixAll.properties2Object(brokerSettings, ctx.getMessageStoreConfig());
+        String host = "127.0.0.1";
+        ctx.getBrokerConfig().setNamesrvAddr(namesrvAddr);
+        ctx.getBrokerConfig().setBrokerIP1(host);
+        ctx.getNettyServerConfig().setListenPort(port);
+        ctx.getNettyServerConfig().setBindAddress(host);
+        MessageStoreConfig store = ctx.getMessageStoreConfig();
+        store.setHaListenPort(port + 1);
+        store.setStorePathRootDir(baseDir.resolve("store").toString());
+        store.setStorePathCommitLog(baseDir.resolve("store/commitlog").toString());
+        ctx.getAuthConfig().setConfigName(ctx.getBrokerConfig().getBrokerName());
+        ctx.getAuthConfig().setClusterName(ctx.getBrokerConfig().getBrokerClusterName());
+        ctx.getAuthConfig().setAuthConfigPath(baseDir.resolve("store/config").toString());
+        BrokerController broker = new BrokerController(ctx.getBrokerConfig(), ctx.getNettyServerConfig(),
+            ctx.getNettyClientConfig(), store, ctx.getAuthConfig());
+        broker.getConfiguration().registerConfig(ctx.getProperties());
+        check(broker.initialize(), "Broker failed to initialize (see the server log)");
+        return broker;
     }
 
     private static <T> T join(CompletableFuture<T> future) throws Exception {
@@ -239,13 +273,12 @@ public final class ServerMain {
      * The broker's first registration is sometimes dropped: register again until the NameServer
      * knows the broker, so the first client sees a route at once instead of ~10 s later.
      */
-    private static void awaitRegistration(NamesrvController namesrv, BrokerController broker)
-        throws InterruptedException {
+    private static void awaitRegistration(BrokerController broker) throws InterruptedException {
         String brokerName = broker.getBrokerConfig().getBrokerName();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             for (int i = 0; i < 20; i++) {
-                if (namesrv.getRouteInfoManager().getAllClusterInfo().getBrokerAddrTable().containsKey(brokerName)) {
+                if (registered(broker, brokerName)) {
                     return;
                 }
                 Thread.sleep(25);
@@ -253,6 +286,16 @@ public final class ServerMain {
             broker.registerBrokerAll(true, false, true);
         }
         throw new IllegalStateException("the broker did not register with the NameServer within 20 s");
+    }
+
+    /** Asks the NameServer (as a client would) whether it routes to this broker. */
+    private static boolean registered(BrokerController broker, String brokerName) {
+        try {
+            BrokerData data = broker.getBrokerOuterAPI().getBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
+            return data != null && data.getBrokerAddrs().containsValue(broker.getBrokerAddr());
+        } catch (Exception notYet) {
+            return false;
+        }
     }
 
     private static Path copyConfig(String name, Path dir) throws IOException {
@@ -280,7 +323,15 @@ public final class ServerMain {
             } catch (IOException ignored) {
                 // Closed: same as end of stream.
             }
-            deleteTree(baseDir);
+            // The servers keep writing (logs, store files) until the halt: delete until it is gone.
+            for (int attempt = 0; attempt < 20 && Files.exists(baseDir); attempt++) {
+                deleteTree(baseDir);
+                try {
+                    Thread.sleep(Files.exists(baseDir) ? 100 : 0);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
             Runtime.getRuntime().halt(0);
         }, "stack-parent-watch");
         watcher.setDaemon(true);
