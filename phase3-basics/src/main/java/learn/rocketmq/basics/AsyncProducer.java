@@ -87,7 +87,7 @@ public class AsyncProducer {
             }
             System.out.printf("All callbacks fired: %s (%d succeeded, %d failed); never more than %d in flight.%n",
                 allCallbacksFired, succeeded.size(), failed.size(), max.get());
-            long stored = SyncProducer.storedMessages(admin, topic);
+            long stored = admin.storedMessages(topic);
             System.out.printf("The broker's queues of %s hold %d messages.%n", topic, stored);
             return new Result(succeeded, failed, max.get(), allCallbacksFired, stored);
         }

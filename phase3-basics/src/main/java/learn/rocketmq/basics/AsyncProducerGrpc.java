@@ -78,7 +78,7 @@ public class AsyncProducerGrpc {
                     .get(30, TimeUnit.SECONDS);
             }
             List<SendReceipt> receipts = futures.stream().filter(f -> !f.isCompletedExceptionally()).map(CompletableFuture::join).toList();
-            long stored = SyncProducer.storedMessages(admin, topic);
+            long stored = admin.storedMessages(topic);
             System.out.printf("%d receipts, %d failures, never more than %d in flight; the broker holds %d.%n",
                 receipts.size(), failures.get(), max.get(), stored);
             return new Result(receipts, failures.get(), max.get(), stored);

@@ -52,7 +52,7 @@ public class OnewayProducer {
                 // Did they arrive? Only the broker can tell: watch its queues fill (bounded wait).
                 long stored = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (System.nanoTime() < deadline && (stored = SyncProducer.storedMessages(admin, topic)) < count) {
+                while (System.nanoTime() < deadline && (stored = admin.storedMessages(topic)) < count) {
                     Thread.sleep(100);
                 }
                 System.out.printf("The broker's queues of %s hold %d of the %d messages.%n", topic, stored, count);

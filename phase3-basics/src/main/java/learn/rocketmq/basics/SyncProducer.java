@@ -9,7 +9,6 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
 
 /**
  * Synchronous send: {@code send()} returns only when the broker has stored the message (or has
@@ -58,18 +57,9 @@ public class SyncProducer {
                 producer.shutdown();
             }
             // Nothing to wait for: when send() returned, the message was stored.
-            long stored = storedMessages(admin, topic);
+            long stored = admin.storedMessages(topic);
             System.out.printf("The broker's queues of %s hold %d messages.%n", topic, stored);
             return new Result(sent, stored);
         }
-    }
-
-    /** How many messages the topic's queues hold: the sum of (max offset - min offset). */
-    static long storedMessages(RocketMQAdmin admin, String topic) throws Exception {
-        long stored = 0;
-        for (TopicOffset offset : admin.api().examineTopicStats(topic).getOffsetTable().values()) {
-            stored += offset.getMaxOffset() - offset.getMinOffset();
-        }
-        return stored;
     }
 }

@@ -55,7 +55,7 @@ public class SyncProducerGrpc {
                 }
             }
             // Nothing to wait for: every send() returned after the message was stored.
-            long stored = SyncProducer.storedMessages(admin, topic);
+            long stored = admin.storedMessages(topic);
             System.out.printf("The broker's queues of %s hold %d messages.%n", topic, stored);
             return new Result(receipts, stored);
         }

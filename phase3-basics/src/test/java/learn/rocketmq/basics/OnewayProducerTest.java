@@ -29,7 +29,7 @@ class OnewayProducerTest {
         OnewayProducer.Result result = OnewayProducer.run(rocketmq, topic, UniqueNames.of("oneway-producer"), count);
 
         assertThat(result.sent()).isEqualTo(count);
-        await().atMost(Duration.ofSeconds(10)).until(() -> SyncProducer.storedMessages(admin, topic) == count);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.storedMessages(topic) == count);
         assertThat(result.stored()).isEqualTo(count);
     }
 }

@@ -63,7 +63,7 @@ public class BatchThroughput {
             double batched = count / ((System.nanoTime() - t1) / 1e9);
 
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-                stored = RetryPolicy.messagesIn(admin, topic);
+                stored = admin.storedMessages(topic);
             }
             System.out.printf("%d messages of %d bytes, synchronous sends, one producer thread:%n", count, bodyBytes);
             System.out.printf("  one by one:        %8.0f msg/s%n", single);

@@ -17,7 +17,6 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.remoting.protocol.admin.TopicStatsTable;
 
 /**
  * Consumer retry: a message the listener does not acknowledge comes back later, again and again,
@@ -123,8 +122,7 @@ public class ConsumerRetry {
             }
             // The retry topic is a real topic on the broker: the failed copies were stored there.
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-                TopicStatsTable stats = admin.api().examineTopicStats(retryTopic);
-                retryMessages = stats.getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
+                retryMessages = admin.storedMessages(retryTopic);
             }
             System.out.printf("%s holds %d messages: every failed delivery stored one copy there.%n", retryTopic, retryMessages);
         } finally {

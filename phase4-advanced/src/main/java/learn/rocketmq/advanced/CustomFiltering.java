@@ -124,13 +124,13 @@ public class CustomFiltering {
             if (!acknowledgeSkipped) {
                 // The unwanted ones keep coming back until they are dead letters.
                 long deadline = System.currentTimeMillis() + 30_000;
-                while (RetryPolicy.messagesIn(admin, MixAll.getDLQTopic(group)) < unwanted.size()
+                while (admin.storedMessages(MixAll.getDLQTopic(group)) < unwanted.size()
                     && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
                 }
             }
-            retried = RetryPolicy.messagesIn(admin, MixAll.getRetryTopic(group));
-            deadLetters = RetryPolicy.messagesIn(admin, MixAll.getDLQTopic(group));
+            retried = admin.storedMessages(MixAll.getRetryTopic(group));
+            deadLetters = admin.storedMessages(MixAll.getDLQTopic(group));
         } finally {
             producer.shutdown();
             consumer.shutdown();

@@ -117,7 +117,7 @@ public class RetryPolicyGrpc {
             long deadline = System.currentTimeMillis() + 60_000;
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
                 while (System.currentTimeMillis() < deadline) {
-                    deadLetters = RetryPolicy.messagesIn(admin, MixAll.getDLQTopic(group));
+                    deadLetters = admin.storedMessages(MixAll.getDLQTopic(group));
                     boolean succeeded = deliveries.stream().anyMatch(d -> d.key().equals("succeeds-last") && d.attempt() == maxAttempts);
                     if (deadLetters > 0 && succeeded) {
                         break;

@@ -2,6 +2,7 @@ package learn.rocketmq.stack;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -87,6 +88,36 @@ public final class RocketMQAdmin implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not create consumer group " + group + ": " + Hints.explain(e), e);
         }
+    }
+
+    /**
+     * How many messages the topic holds: the sum over its queues of (max offset - min offset), on
+     * every master. 0 when no broker has it (yet).
+     */
+    public long storedMessages(String topic) {
+        return storedMessagesPerBroker(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * How many messages each master broker holds for the topic, by broker name; brokers without it
+     * are left out. Each broker is asked directly: a topic a broker created itself (a %RETRY% or
+     * %DLQ% topic) reaches the NameServer's routes only later.
+     */
+    public Map<String, Long> storedMessagesPerBroker(String topic) {
+        Map<String, Long> stored = new TreeMap<>();
+        try {
+            for (Map.Entry<String, BrokerData> broker : masters().entrySet()) {
+                try {
+                    stored.put(broker.getKey(), admin.examineTopicStats(broker.getValue().getBrokerAddrs().get(MixAll.MASTER_ID), topic)
+                        .getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum());
+                } catch (Exception notThere) {
+                    // the topic does not exist on this broker (yet)
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the offsets of " + topic + ": " + Hints.explain(e), e);
+        }
+        return stored;
     }
 
     /** The whole admin API, for lessons that teach it. */
