@@ -46,8 +46,9 @@ import org.apache.rocketmq.remoting.protocol.route.BrokerData;
  *   times (default 2, so 3 attempts), each on another queue, preferring another broker;
  *   {@code retryTimesWhenSendAsyncFailed} for async sends; {@code retryAnotherBrokerWhenNotStoreOK}
  *   (default false) also retries a send that was stored but not flushed/replicated in time
- *   (FLUSH_DISK_TIMEOUT, SLAVE_NOT_AVAILABLE), at the price of possible duplicates. Here a broker
- *   from which the topic was removed (a stale route, as after a migration) shows every attempt.</li>
+ *   (FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE), at the price of duplicates:
+ *   {@link RetryAnotherBroker} shows it on two brokers. Here a broker from which the topic was
+ *   removed (a stale route, as after a migration) shows every attempt.</li>
  * </ol>
  * The 5.x client's policy lives in the consumer group on the server: {@link RetryPolicyGrpc}.
  * Run it: {@code ./lesson RetryPolicy}.
@@ -112,7 +113,7 @@ public class RetryPolicy {
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
                 long deadline = System.currentTimeMillis() + 10_000;
                 while (deadLetters == 0 && System.currentTimeMillis() < deadline) {
-                    deadLetters = messagesIn(admin, MixAll.getDLQTopic(group));
+                    deadLetters = admin.storedMessages(MixAll.getDLQTopic(group));
                     Thread.sleep(100);
                 }
             }
@@ -164,7 +165,7 @@ public class RetryPolicy {
             }
             allDone.await(30, TimeUnit.SECONDS);
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-                retried = messagesIn(admin, MixAll.getRetryTopic(group));
+                retried = admin.storedMessages(MixAll.getRetryTopic(group));
             }
             System.out.printf("step-2 and step-3 waited behind step-1; %s got %d messages (retries stayed on the client).%n",
                 MixAll.getRetryTopic(group), retried);
@@ -268,26 +269,5 @@ public class RetryPolicy {
         producer.setNamesrvAddr(rocketmq.nameServer());
         producer.start();
         return producer;
-    }
-
-    /**
-     * Messages a topic holds, asked of each master broker directly (0 where it does not exist yet):
-     * a topic the broker just created, like a DLQ, reaches the NameServer's routes only later.
-     */
-    static long messagesIn(RocketMQAdmin admin, String topic) {
-        long total = 0;
-        try {
-            for (BrokerData broker : admin.api().examineBrokerClusterInfo().getBrokerAddrTable().values()) {
-                try {
-                    total += admin.api().examineTopicStats(broker.getBrokerAddrs().get(MixAll.MASTER_ID), topic)
-                        .getOffsetTable().values().stream().mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
-                } catch (Exception e) {
-                    // not on this broker (yet)
-                }
-            }
-        } catch (Exception e) {
-            return 0;
-        }
-        return total;
     }
 }
