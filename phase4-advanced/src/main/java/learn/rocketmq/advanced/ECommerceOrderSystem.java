@@ -39,7 +39,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * </ol>
  * Nobody calls anybody: each service reacts to events, so one can be down for a while and catch
  * up later (its group's offset waits). The price: the order is PAID <em>eventually</em>.
- * Roadmap: Phase 4 hands-on: E-commerce order system with transactions; Phase 4 hands-on: Event-driven microservices architecture.
+ * Roadmap: Phase 4 hands-on: E-commerce order system with transactions.
  * Run it: {@code ./lesson ECommerceOrderSystem}.
  */
 public class ECommerceOrderSystem {
