@@ -288,9 +288,15 @@ public class TransactionalOrderService implements AutoCloseable {
             while (!(deliveries.containsKey("order-1") && deliveries.containsKey("order-3")) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
-            System.out.println("Notice: the broker also checked orders it had already been told about (order-1 committed,"
-                + " order-2 rolled back). Answers from the database are right either way; a checker that always said"
-                + " COMMIT would have published order-2, which has no row.");
+            List<String> decidedButChecked = service.checks().stream().map(Check::orderId)
+                .filter(id -> !id.equals("order-3")).distinct().sorted().toList();
+            if (!decidedButChecked.isEmpty()) {
+                // The broker batches its COMMIT/ROLLBACK markers (transactionOpBatchInterval, 3 s): a
+                // check round before the marker is written asks about a decided half message.
+                System.out.println("Notice: the broker also checked " + decidedButChecked + ", which it had already been"
+                    + " told about. Answers from the database are right either way; a checker that always said"
+                    + " COMMIT would have published order-2, which has no row.");
+            }
             return new Result(service.orders(), Set.copyOf(deliveries.keySet()), Map.copyOf(deliveries),
                 List.copyOf(service.checks()));
         } finally {
