@@ -272,7 +272,12 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         return List.of(
             // Small and quick to start: a learning broker, not a production one (whose scripts ask
             // for -Xms8g). C1 only: the server does little work and starts much faster.
-            "-Xms64m", "-Xmx384m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+            // Direct memory: every thread that writes to the store (send, pull/pop, ack, proxy
+            // gRPC, schedule, timer, revive, ...) keeps its own encoder buffer of maxMessageSize
+            // (4 MiB) + 64 KiB, allocated on first use: 256m ran out after ~60 of them, and
+            // writes then failed with "OutOfMemoryError: Cannot reserve 4259840 bytes of direct
+            // buffer memory" (5.x retries and large batches stopped). A limit, not a reservation.
+            "-Xms64m", "-Xmx384m", "-XX:MaxDirectMemorySize=1g", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             // Everything the server writes goes below its base directory, never the learner's home.
             "-Duser.home=" + baseDir.resolve("home"),

@@ -12,10 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -134,6 +139,55 @@ class EmbeddedRocketMQTest {
             assertThat(dir).doesNotExist();
             assertThat(Stack.listening(brokerB.address())).isFalse();
         }
+    }
+
+    @Test
+    void anIdleBrokerThatEndedATransactionLeavesTheCpuAlone(RocketMQ rocketmq, RocketMQAdmin admin) throws Exception {
+        // RocketMQ 5.5.0 spins a core here (TransactionalOpBatchService); the stack installs
+        // IdleSafeTransactionalMessageService. One committed transaction, then idle.
+        String topic = UniqueNames.of("IdleAfterTransaction");
+        admin.createTopic(topic, TopicMessageType.TRANSACTION, 1);
+        TransactionMQProducer producer = new TransactionMQProducer(UniqueNames.of("idle-after-transaction"));
+        producer.setNamesrvAddr(rocketmq.nameServer());
+        producer.setTransactionListener(new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                return LocalTransactionState.COMMIT_MESSAGE;
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                return LocalTransactionState.COMMIT_MESSAGE;
+            }
+        });
+        producer.start();
+        try {
+            assertThat(producer.sendMessageInTransaction(new Message(topic, "x".getBytes(StandardCharsets.UTF_8)), null)
+                .getLocalTransactionState()).isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
+        } finally {
+            producer.shutdown();
+        }
+        long pid = RocketMQExtension.sharedEmbedded().serverProcess().pid();
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/" + pid + "/task")), "needs Linux /proc");
+        Thread.sleep(1000); // idle for longer than transactionOpBatchInterval (fast-tests.conf: 200 ms)
+        long before = cpuTicksOfThread(pid, "TransactionalOp");
+        Thread.sleep(2000); // measuring idle CPU: nothing to wait for
+        long used = cpuTicksOfThread(pid, "TransactionalOp") - before;
+        // Spinning, the thread used ~180 of these 200 ticks (1/100 s); idle, none or one.
+        assertThat(used).isLessThan(20);
+    }
+
+    /** CPU time (user + system, in clock ticks) of the server thread whose name starts with {@code name}. */
+    private static long cpuTicksOfThread(long pid, String name) throws Exception {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).startsWith(name)) {
+                    String[] stat = Files.readString(task.resolve("stat")).replaceAll("^.*\\) ", "").split(" ");
+                    return Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // fields 14 and 15: utime, stime
+                }
+            }
+        }
+        throw new IllegalStateException("no thread " + name + " in process " + pid);
     }
 
     private static long residentKilobytes(long pid) {

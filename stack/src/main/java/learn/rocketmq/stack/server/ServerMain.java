@@ -258,6 +258,8 @@ public final class ServerMain {
             ctx.getNettyClientConfig(), store, ctx.getAuthConfig());
         broker.getConfiguration().registerConfig(ctx.getProperties());
         check(broker.initialize(), "Broker failed to initialize (see the server log)");
+        // Without this, a broker that has ended one transaction spins a CPU core once idle (5.5.0).
+        IdleSafeTransactionalMessageService.install(broker);
         return broker;
     }
 
