@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +79,7 @@ public class TransactionalOrderService implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String jdbcUrl;
+    private final OrderTable table;
     private final String topic;
     private final TransactionMQProducer producer;
     private final List<Check> checks = new CopyOnWriteArrayList<>();
@@ -88,11 +88,7 @@ public class TransactionalOrderService implements AutoCloseable {
     public TransactionalOrderService(RocketMQ rocketmq, String jdbcUrl, String topic, String producerGroup) throws Exception {
         this.jdbcUrl = jdbcUrl;
         this.topic = topic;
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement create = c.prepareStatement("CREATE TABLE IF NOT EXISTS orders ("
-                 + "id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0), status VARCHAR(16) NOT NULL)")) {
-            create.execute();
-        }
+        this.table = new OrderTable(jdbcUrl);
         // The topic is declared up front: the producer then fetches its route at start, learns the
         // broker and heartbeats to it. A freshly restarted instance that has not sent anything yet
         // would otherwise be unknown to the broker and get no check-backs at all.
@@ -183,40 +179,17 @@ public class TransactionalOrderService implements AutoCloseable {
 
     /** The payment arrived: PENDING becomes CONFIRMED (a plain database update). */
     public void confirmPayment(String orderId) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement update = c.prepareStatement("UPDATE orders SET status = 'CONFIRMED' WHERE id = ? AND status = 'PENDING'")) {
-            update.setString(1, orderId);
-            update.executeUpdate();
-        }
-        System.out.printf("%s: payment confirmed in the database%n", orderId);
+        table.confirmPayment(orderId);
     }
 
     /** The order's status in the database, or null without a row. */
     public String status(String orderId) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement select = c.prepareStatement("SELECT status FROM orders WHERE id = ?")) {
-            select.setString(1, orderId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return table.status(orderId);
     }
 
     /** Every order row: id -> status. */
     public Map<String, String> orders() {
-        Map<String, String> rows = new ConcurrentHashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement select = c.prepareStatement("SELECT id, status FROM orders");
-             ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                rows.put(rs.getString(1), rs.getString(2));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
+        return table.all();
     }
 
     public List<Check> checks() {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +71,7 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
 
     private final String instance;
     private final String jdbcUrl;
+    private final OrderTable table;
     private final String topic;
     private final List<Check> checks;
     private final ClientServiceProvider provider = ClientServiceProvider.loadService();
@@ -89,11 +89,7 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
         this.jdbcUrl = jdbcUrl;
         this.topic = topic;
         this.checks = checks;
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement create = c.prepareStatement("CREATE TABLE IF NOT EXISTS orders ("
-                 + "id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL CHECK (amount > 0), status VARCHAR(16) NOT NULL)")) {
-            create.execute();
-        }
+        this.table = new OrderTable(jdbcUrl);
         // setTopics: the producer registers with the proxy for the topic right at start, so the
         // broker can send it check-backs before it has sent anything itself (a restarted instance).
         producer = provider.newProducerBuilder()
@@ -199,40 +195,17 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
 
     /** The payment arrived: PENDING becomes CONFIRMED (a plain database update). */
     public void confirmPayment(String orderId) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement update = c.prepareStatement("UPDATE orders SET status = 'CONFIRMED' WHERE id = ? AND status = 'PENDING'")) {
-            update.setString(1, orderId);
-            update.executeUpdate();
-        }
-        System.out.printf("%s: payment confirmed in the database%n", orderId);
+        table.confirmPayment(orderId);
     }
 
     /** The order's status in the database, or null without a row. */
     public String status(String orderId) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement select = c.prepareStatement("SELECT status FROM orders WHERE id = ?")) {
-            select.setString(1, orderId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return table.status(orderId);
     }
 
     /** Every order row: id -> status. */
     public Map<String, String> orders() {
-        Map<String, String> rows = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl);
-             PreparedStatement select = c.prepareStatement("SELECT id, status FROM orders");
-             ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                rows.put(rs.getString(1), rs.getString(2));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
+        return table.all();
     }
 
     /** The process ends: whatever this instance did not commit() or rollback() stays undecided on the broker. */
