@@ -181,8 +181,9 @@ class EmbeddedRocketMQTest {
     private static long cpuTicksOfThread(long pid, String name) throws Exception {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
-                if (Files.readString(task.resolve("comm")).startsWith(name)) {
-                    String[] stat = Files.readString(task.resolve("stat")).replaceAll("^.*\\) ", "").split(" ");
+                // readAllLines: Files.readString may return only the first byte of a /proc file.
+                if (Files.readAllLines(task.resolve("comm")).get(0).startsWith(name)) {
+                    String[] stat = Files.readAllLines(task.resolve("stat")).get(0).replaceAll("^.*\\) ", "").split(" ");
                     return Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // fields 14 and 15: utime, stime
                 }
             }

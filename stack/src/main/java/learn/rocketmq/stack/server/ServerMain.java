@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -353,6 +355,8 @@ public final class ServerMain {
 
     /** The listening ports of one stack. The broker also listens on broker-2 (VIP) and broker+1 (HA). */
     record Ports(int namesrv, int broker, int proxy, int proxyRemoting) {
+        private static final java.util.Random RANDOM = new java.util.Random();
+
         static Ports standard() throws IOException {
             List<String> busy = new ArrayList<>();
             for (int port : new int[] {9876, 10909, 10911, 10912, 8081, 8080}) {
@@ -368,19 +372,47 @@ public final class ServerMain {
         }
 
         static Ports free() throws IOException {
-            int namesrv = freePort();
+            Set<Integer> taken = new HashSet<>();
+            int namesrv = freePort(taken);
             int broker;
             do {
-                broker = freePort();
-            } while (broker < 1026 || !isFree(broker - 2) || !isFree(broker + 1));
-            return new Ports(namesrv, broker, freePort(), freePort());
+                broker = freePort(taken);
+            } while (!isFree(broker - 2) || !isFree(broker + 1) || taken.contains(broker - 2) || taken.contains(broker + 1));
+            taken.add(broker - 2);
+            taken.add(broker + 1);
+            return new Ports(namesrv, broker, freePort(taken), freePort(taken));
         }
 
-        private static int freePort() throws IOException {
+        /**
+         * A free port below the range the OS gives outgoing connections (Linux 32768-60999, macOS
+         * 49152-65535): a port from that range can be taken by some client's connection in the
+         * seconds between choosing it and binding it ("Failed to bind", seen in CI).
+         */
+        private static int freePort(Set<Integer> taken) throws IOException {
+            int low = 20000;
+            int high = ephemeralLow() - 2;
+            for (int attempt = 0; high - low > 1000 && attempt < 500; attempt++) {
+                int port = low + RANDOM.nextInt(high - low);
+                if (!taken.contains(port) && isFree(port)) {
+                    taken.add(port);
+                    return port;
+                }
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(false);
                 socket.bind(new InetSocketAddress(0));
+                taken.add(socket.getLocalPort());
                 return socket.getLocalPort();
+            }
+        }
+
+        private static int ephemeralLow() {
+            try {
+                // readAllLines: Files.readString reads a /proc file (size 0) as its first byte only.
+                String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+                return Integer.parseInt(range.trim().split("\\s+")[0]);
+            } catch (IOException | RuntimeException notLinux) {
+                return 32768;
             }
         }
 
