@@ -35,7 +35,7 @@ import org.apache.rocketmq.remoting.protocol.route.BrokerData;
  * RECONSUME_LATER (all retried), so batch only work that succeeds or fails together.
  * With the classic client (the 5.x SimpleConsumer's {@code receive(maxMessageNum, ...)} is its batch).
  * Roadmap: 4.4 Batch Operations: Batch consumption.
- * Run it: {@code ./lesson BatchConsumption}.
+ * Run it: {@code ./lesson BatchConsumption}. With the 5.x client: {@link BatchConsumptionGrpc}.
  */
 public class BatchConsumption {
 
