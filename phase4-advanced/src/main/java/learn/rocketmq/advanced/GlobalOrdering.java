@@ -22,7 +22,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * RocketMQ orders only <em>within a queue</em>, so a total order needs a topic with exactly one
  * queue, one producer sending synchronously (the next send starts after the previous is stored),
  * and an orderly listener (one message at a time per queue, the queue locked on the broker).
- * With the classic client.
+ * With the classic client; the 5.x way is one message group on a FIFO topic: {@link GlobalOrderingGrpc}.
  * Roadmap: 4.1 Message Ordering: Global ordering.
  *
  * <p>The price: one queue is consumed by one thread of one consumer, whatever the group's size;

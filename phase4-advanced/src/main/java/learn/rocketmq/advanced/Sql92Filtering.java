@@ -27,7 +27,8 @@ import org.apache.rocketmq.common.message.Message;
  * properties</em> ({@code putUserProperty}), evaluated by the broker: comparisons ({@code >},
  * {@code <=}, {@code =}, {@code <>}), {@code BETWEEN a AND b}, {@code IN ('x', 'y')},
  * {@code IS NULL} / {@code IS NOT NULL}, {@code AND} / {@code OR} / {@code NOT}. Property values are
- * strings; numeric ones compare as numbers. With the classic client.
+ * strings; numeric ones compare as numbers. With the classic client. With the 5.x client:
+ * {@link Sql92FilteringGrpc}.
  * Roadmap: 4.3 Message Filtering: SQL92 filtering.
  *
  * <p>Things to notice:
