@@ -47,6 +47,7 @@ public class LitePullConsumerAssign {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
         }
         Map<String, String> sentTo = new java.util.LinkedHashMap<>();
+        List<MessageQueue> all;
         DefaultMQProducer producer = new DefaultMQProducer(group + "-producer");
         producer.setNamesrvAddr(rocketmq.nameServer());
         producer.start();
@@ -55,30 +56,35 @@ public class LitePullConsumerAssign {
                 SendResult r = producer.send(new Message(topic, "TagA", "m-" + i, ("m-" + i).getBytes(StandardCharsets.UTF_8)));
                 sentTo.put("m-" + i, r.getMessageQueue().getQueueId() + ":" + r.getQueueOffset());
             }
+            // The topic's queues, from the route (a started consumer's fetchMessageQueues gives the same).
+            all = new ArrayList<>(producer.fetchPublishMessageQueues(topic));
         } finally {
             producer.shutdown();
         }
         System.out.println("Sent (key -> queue:offset): " + sentTo);
 
+        // 1. The two queues we take: 0 and 1. Assigned before start() and paused, so that no pull
+        //    runs before the seeks below: a pull already under way when seek() is called can
+        //    still hand over messages from the old position (seen with client 5.5.0), so a seek
+        //    is safe only while its queue is paused.
+        all.sort(Comparator.comparingInt(MessageQueue::getQueueId));
+        List<MessageQueue> queues = all.subList(0, 2);
         DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
         consumer.setAutoCommit(false);
         consumer.setPollTimeoutMillis(500);
+        consumer.assign(queues);
+        consumer.pause(queues);
         consumer.start();
         List<String> polled = new ArrayList<>();
         Map<Integer, Long> committed = new java.util.TreeMap<>();
-        List<MessageQueue> queues;
         try {
-            // 1. The topic's queues (from the route), and the two we take: 0 and 1.
-            List<MessageQueue> all = new ArrayList<>(consumer.fetchMessageQueues(topic));
-            all.sort(Comparator.comparingInt(MessageQueue::getQueueId));
-            queues = all.subList(0, 2);
-            consumer.assign(queues);
             // 2. Where to start in each: queue 0 skips its first message, queue 1 from the start.
             MessageQueue q0 = queues.get(0);
             MessageQueue q1 = queues.get(1);
             consumer.seek(q0, 1);
             consumer.seekToBegin(q1);
+            consumer.resume(queues);
             System.out.printf("Assigned queues %d and %d; seek(queue %d, 1), seekToBegin(queue %d).%n",
                 q0.getQueueId(), q1.getQueueId(), q0.getQueueId(), q1.getQueueId());
 
