@@ -105,13 +105,16 @@ class EmbeddedRocketMQTest {
     }
 
     @Test
-    void aSecondMasterJoinsTheClusterInAProcessOfItsOwn() throws Exception {
+    void aSecondMasterAndASlaveJoinTheClusterEachInAProcessOfItsOwn() throws Exception {
         try (EmbeddedRocketMQ stack = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS);
              EmbeddedBroker brokerB = stack.startBroker(Map.of("brokerName", "broker-b"));
+             EmbeddedBroker slaveA = stack.startBroker(Map.of("brokerName", "broker-a", "brokerId", "1", "brokerRole", "SLAVE"));
              RocketMQAdmin admin = RocketMQAdmin.connect(stack.rocketMQ())) {
             assertThat(brokerB.serverProcess().pid()).isNotEqualTo(stack.serverProcess().pid());
-            var brokers = admin.api().examineBrokerClusterInfo().getClusterAddrTable().get("DefaultCluster");
-            assertThat(brokers).containsExactlyInAnyOrder("broker-a", "broker-b");
+            var cluster = admin.api().examineBrokerClusterInfo();
+            assertThat(cluster.getClusterAddrTable().get("DefaultCluster")).containsExactlyInAnyOrder("broker-a", "broker-b");
+            assertThat(cluster.getBrokerAddrTable().get("broker-a").getBrokerAddrs())
+                .containsEntry(0L, stack.brokerAddress()).containsEntry(1L, slaveA.address());
 
             // A topic created up front lives on every master; a producer spreads its sends over both.
             String topic = UniqueNames.of("TwoMasters");
@@ -132,6 +135,11 @@ class EmbeddedRocketMQTest {
             }
             assertThat(brokersUsed).containsExactlyInAnyOrder("broker-a", "broker-b");
             assertThat(admin.storedMessagesPerBroker(topic)).containsEntry("broker-a", 2L).containsEntry("broker-b", 2L);
+            // The slave copies broker-a's commit log (HA replication, to broker-a's listen port + 1).
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                String master = admin.api().fetchBrokerRuntimeStats(stack.brokerAddress()).getTable().get("commitLogMaxOffset");
+                return master.equals(admin.api().fetchBrokerRuntimeStats(slaveA.address()).getTable().get("commitLogMaxOffset"));
+            });
 
             Path dir = brokerB.baseDir();
             brokerB.close();
