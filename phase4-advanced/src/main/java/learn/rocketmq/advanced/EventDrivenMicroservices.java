@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
@@ -72,6 +72,9 @@ public class EventDrivenMicroservices {
 
     /** A later state wins, an earlier one never comes back (events may arrive in any order). */
     public enum OrderStatus { PLACED, PAID, SHIPPED, CANCELLED }
+
+    /** How long the story waits for the services to react before it goes on anyway. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
 
     /** The payment service declines an order above this amount. */
     public static final long CARD_LIMIT = 1000;
@@ -183,7 +186,7 @@ public class EventDrivenMicroservices {
                     }
                 }
                 // Expected: 3 placed, 2 paid, 1 declined, 2 shipped; the duplicate ignored by both its readers.
-                awaitUntil("the first orders to settle", () -> processed(services).equals(
+                Wait.until(SETTLE, "the first orders to settle", () -> processed(services).equals(
                     Map.of("order", 5, "payment", 3, "shipping", 2, "notification", 8))
                     && payment.duplicatesIgnored.size() == 1 && notification.duplicatesIgnored.size() == 1);
                 System.out.printf("Orders: %s%n", new TreeMap<>(orders));
@@ -199,9 +202,9 @@ public class EventDrivenMicroservices {
                     orders.put(o.getKey(), OrderStatus.PLACED);
                     int paymentsBefore = payment.processedCount();
                     orderApp.publish(ORDER_PLACED, o.getKey(), o.getValue());
-                    awaitUntil("the payment of " + o.getKey(), () -> payment.processedCount() == paymentsBefore + 1);
+                    Wait.until(SETTLE, "the payment of " + o.getKey(), () -> payment.processedCount() == paymentsBefore + 1);
                 }
-                awaitUntil("the new orders to be paid", () -> processed(services).equals(
+                Wait.until(SETTLE, "the new orders to be paid", () -> processed(services).equals(
                     Map.of("order", 8, "payment", 6, "shipping", 2, "notification", 14)));
                 Map<String, OrderStatus> whileDown = new TreeMap<>(orders);
                 // The broker keeps shipping's progress (its group's offsets): the events wait there.
@@ -212,7 +215,7 @@ public class EventDrivenMicroservices {
                 // 3. Shipping is back: a new instance in the same group continues where the group stopped.
                 System.out.println("\n3. Shipping starts again and catches up.");
                 shipping.start("shipping#2", provider, configuration, topic);
-                awaitUntil("every paid order to be shipped", () -> processed(services).equals(
+                Wait.until(SETTLE, "every paid order to be shipped", () -> processed(services).equals(
                     Map.of("order", 11, "payment", 6, "shipping", 5, "notification", 17)));
                 System.out.printf("Orders: %s%n", new TreeMap<>(orders));
 
@@ -403,18 +406,6 @@ public class EventDrivenMicroservices {
         Map<String, Integer> counts = new TreeMap<>();
         services.forEach(s -> counts.put(s.name, s.processedCount()));
         return counts;
-    }
-
-    /** Waits, within a bound, for the services to get there. */
-    private static void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                System.out.printf("Still waiting for %s after 30 s: going on.%n", what);
-                return;
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static Map<String, Long> orders(Object... idAndAmount) {

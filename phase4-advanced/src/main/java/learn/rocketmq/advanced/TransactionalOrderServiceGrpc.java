@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import learn.rocketmq.advanced.TransactionalOrderService.Behaviour;
 import learn.rocketmq.advanced.TransactionalOrderService.ProcessDied;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientException;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
@@ -68,6 +68,9 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
     /** One check-back: which service instance was asked about which order, how old its half message was, the answer. */
     public record Check(String instance, String orderId, long ageMillis, TransactionResolution answer) {
     }
+
+    /** Bounds only: with the default check interval (30 s) the pending order takes about 90 s. */
+    private static final Duration CHECK_BACKS = Duration.ofMinutes(3);
 
     private final String instance;
     private final String jdbcUrl;
@@ -272,8 +275,6 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
             .build();
 
         List<Check> checks = new CopyOnWriteArrayList<>();
-        // Bounds only: with the default check interval (30 s) the pending order takes about 90 s.
-        long deadline = System.currentTimeMillis() + 180_000;
         try {
             TransactionalOrderServiceGrpc first = new TransactionalOrderServiceGrpc(rocketmq, jdbcUrl, topic, "instance 1", checks);
             try {
@@ -292,16 +293,16 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
             try (TransactionalOrderServiceGrpc second = new TransactionalOrderServiceGrpc(rocketmq, jdbcUrl, topic, "instance 2", checks)) {
                 System.out.println("Instance 2 started: same database, same topic. It has not sent anything, yet the broker will ask it.");
                 // The payment for order-pending comes after the broker has been told UNKNOWN twice.
-                waitUntil(deadline, "two check-backs for order-pending", () -> checks.stream()
+                Wait.until(CHECK_BACKS, "two check-backs for order-pending", () -> checks.stream()
                     .filter(c -> c.orderId().equals("order-pending") && c.answer() == TransactionResolution.UNKNOWN).count() >= 2);
                 Set<String> deliveredBeforePayment = Set.copyOf(deliveries.keySet());
                 second.confirmPayment("order-pending");
                 // The next check-back reads CONFIRMED: every confirmed order is delivered, order-crash included.
-                waitUntil(deadline, "a message for every confirmed order", () -> deliveries.keySet()
+                Wait.until(CHECK_BACKS, "a message for every confirmed order", () -> deliveries.keySet()
                     .containsAll(DistributedTransaction.confirmed(second.orders())));
                 // One more order after all of them: once it arrives, nothing sent earlier is still on its way.
                 second.placeOrder("order-after-restart", 50, Behaviour.COMMIT);
-                waitUntil(deadline, "order-after-restart", () -> deliveries.containsKey("order-after-restart"));
+                Wait.until(CHECK_BACKS, "order-after-restart", () -> deliveries.containsKey("order-after-restart"));
 
                 Map<String, String> rows = second.orders();
                 System.out.printf("Order database: %s%n", rows);
@@ -314,17 +315,6 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
             }
         } finally {
             consumer.close();
-        }
-    }
-
-    /** Polls {@code condition} until it holds or the deadline passes (then says so and goes on). */
-    private static void waitUntil(long deadline, String what, BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                System.out.printf("Gave up waiting for %s.%n", what);
-                return;
-            }
-            Thread.sleep(50);
         }
     }
 }
