@@ -13,13 +13,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String address;
     private final Process process;
     private final Path baseDir;
+    private final Path logDir;
     private final long stopWaitSeconds;
 
-    EmbeddedBroker(String brokerName, String address, Process process, Path baseDir, long stopWaitSeconds) {
+    EmbeddedBroker(String brokerName, String address, Process process, Path baseDir, Path logDir, long stopWaitSeconds) {
         this.brokerName = brokerName;
         this.address = address;
         this.process = process;
         this.baseDir = baseDir;
+        this.logDir = logDir;
         this.stopWaitSeconds = stopWaitSeconds;
     }
 
@@ -37,9 +39,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         return process.toHandle();
     }
 
-    /** Its store ({@code store/}) and logs ({@code logs/rocketmq.log}). */
+    /** Its store ({@code store/}). */
     public Path baseDir() {
         return baseDir;
+    }
+
+    /** Its logs ({@code rocketmq.log}): see {@link EmbeddedRocketMQ#logDir()}. */
+    public Path logDir() {
+        return logDir;
     }
 
     /** Ends the broker process at once and deletes its files. */

@@ -50,16 +50,18 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     private final Process process;
     private final Path baseDir;
+    private final Path logDir;
     private final RocketMQ rocketMQ;
     private final String brokerAddress;
     private final long startMillis;
     private final long stopWaitSeconds;
 
-    private EmbeddedRocketMQ(Process process, Path baseDir, RocketMQ rocketMQ, String brokerAddress, long startMillis,
-                             long stopWaitSeconds) {
+    private EmbeddedRocketMQ(Process process, Path baseDir, Path logDir, RocketMQ rocketMQ, String brokerAddress,
+                             long startMillis, long stopWaitSeconds) {
         this.stopWaitSeconds = stopWaitSeconds;
         this.process = process;
         this.baseDir = baseDir;
+        this.logDir = logDir;
         this.rocketMQ = rocketMQ;
         this.brokerAddress = brokerAddress;
         this.startMillis = startMillis;
@@ -100,7 +102,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             "an embedded RocketMQ 5.5.0 (NameServer " + namesrv + ", proxy " + proxy + ", started in "
                 + server.millis + " ms, " + (profile == StackProfile.FAST_TESTS ? "fast-test timing" : "default settings") + ")",
             profile);
-        return new EmbeddedRocketMQ(server.process, server.baseDir, rocketMQ, field(server.readyLine, "broker"),
+        return new EmbeddedRocketMQ(server.process, server.baseDir, server.logDir, rocketMQ, field(server.readyLine, "broker"),
             server.millis, server.stopWaitSeconds);
     }
 
@@ -118,11 +120,11 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
         Launched server = launch(rocketMQ.profile(), settings, List.of("--join", rocketMQ.nameServer()));
         return new EmbeddedBroker(settings.get("brokerName"), field(server.readyLine, "broker"), server.process,
-            server.baseDir, server.stopWaitSeconds);
+            server.baseDir, server.logDir, server.stopWaitSeconds);
     }
 
     /** A server process that printed its READY line. */
-    private record Launched(Process process, Path baseDir, String readyLine, long millis, long stopWaitSeconds) {
+    private record Launched(Process process, Path baseDir, Path logDir, String readyLine, long millis, long stopWaitSeconds) {
     }
 
     private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs) {
@@ -131,13 +133,13 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             Files.createDirectories(WORK);
             sweepOrphans();
             Path baseDir = Files.createTempDirectory(WORK, "stack-" + ProcessHandle.current().pid() + "-");
-            Path logs = Files.createDirectories(baseDir.resolve("logs"));
+            Path logs = Files.createDirectories(logDirFor(baseDir));
             Files.createDirectories(baseDir.resolve("home"));
 
             List<String> classPath = serverClassPath();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(serverJvmOptions(baseDir));
+            command.addAll(serverJvmOptions(baseDir, logs));
             command.addAll(classDataSharing(classPath));
             command.add("-cp");
             command.add(String.join(java.io.File.pathSeparator, classPath));
@@ -163,7 +165,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 "embedded-rocketmq-stop"));
 
             String ready = awaitReadyLine(process, logs);
-            return new Launched(process, baseDir, ready, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stopWaitSeconds);
+            return new Launched(process, baseDir, logs, ready, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stopWaitSeconds);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded RocketMQ: " + e.getMessage(), e);
         }
@@ -183,9 +185,17 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         return process.toHandle();
     }
 
-    /** Where the server keeps its store ({@code store/}) and logs ({@code logs/rocketmq.log}). */
+    /** Where the server keeps its store ({@code store/}). */
     public Path baseDir() {
         return baseDir;
+    }
+
+    /**
+     * The server's logs ({@code rocketmq.log}, {@code server-stderr.log}): inside {@link #baseDir()}
+     * and deleted with it, unless logs are kept ({@link Stack#keptLogsRoot()}).
+     */
+    public Path logDir() {
+        return logDir;
     }
 
     public long startMillis() {
@@ -268,7 +278,20 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         throw new IllegalStateException("no " + name + " in " + readyLine);
     }
 
-    private static List<String> serverJvmOptions(Path baseDir) {
+    /**
+     * A server's log directory: {@code <its dir>/logs}, deleted with it, or, when logs are kept
+     * ({@link Stack#keptLogsRoot()}), a directory of its own there, named by start time and stack.
+     */
+    private static Path logDirFor(Path baseDir) {
+        return Stack.keptLogsRoot()
+            .map(root -> root.resolve(java.time.LocalDateTime.now().format(LOG_DIR_TIME) + "-" + baseDir.getFileName()))
+            .orElse(baseDir.resolve("logs"));
+    }
+
+    private static final java.time.format.DateTimeFormatter LOG_DIR_TIME =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private static List<String> serverJvmOptions(Path baseDir, Path logs) {
         return List.of(
             // Small and quick to start: a learning broker, not a production one (whose scripts ask
             // for -Xms8g). C1 only: the server does little work and starts much faster.
@@ -282,7 +305,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             // Everything the server writes goes below its base directory, never the learner's home.
             "-Duser.home=" + baseDir.resolve("home"),
             "-Drocketmq.home.dir=" + baseDir,
-            "-Dstack.log.dir=" + baseDir.resolve("logs"),
+            "-Dstack.log.dir=" + logs,
             "-Drmq.logback.configurationFile=" + RESOURCES + "server-logback.xml",
             // The classic remoting ports run without TLS (the proxy's gRPC port still accepts
             // both, as RocketMQ's default "permissive" mode does); saves seconds of start-up.

@@ -3,6 +3,7 @@ package learn.rocketmq.stack;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * JUnit 5: gives a test a real RocketMQ. Annotate the class with
@@ -20,8 +21,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   skipped, with the reason, where there is no Docker).</li>
  * </ul>
  * Tests share the broker, so every test uses its own topic and group names: {@link UniqueNames}.
+ *
+ * <p>When a test fails, it prints where the logs of the run are: the build keeps the servers'
+ * and clients' logs in {@code target/rocketmq-logs} ({@link Stack#keptLogsRoot()}).
  */
-public final class RocketMQExtension implements ParameterResolver {
+public final class RocketMQExtension implements ParameterResolver, TestWatcher {
+
+    /** The embedded stack of this JVM once started (read without starting it). */
+    private static volatile EmbeddedRocketMQ startedEmbedded;
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RocketMQExtension.class);
 
@@ -55,6 +62,16 @@ public final class RocketMQExtension implements ParameterResolver {
             key -> new ClosingAdmin(RocketMQAdmin.connect(rocketMQ)), ClosingAdmin.class).admin;
     }
 
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        String where = Stack.keptLogsRoot()
+            .map(root -> "are kept in " + root + (startedEmbedded != null
+                ? " (this JVM's stack: " + startedEmbedded.logDir().resolve("rocketmq.log")
+                    + "; clients: " + root.resolve("client") + ")" : ""))
+            .orElse("were not kept: run with -D" + Stack.LOGS_DIR_PROPERTY + "=DIR to keep them");
+        System.out.println("[stack] " + context.getDisplayName() + " failed; the RocketMQ logs of this run " + where);
+    }
+
     private record ClosingAdmin(RocketMQAdmin admin) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
@@ -65,6 +82,7 @@ public final class RocketMQExtension implements ParameterResolver {
     /** Lazily started, once per JVM (initialisation-on-demand holder). */
     private static final class Shared {
         static final Shared INSTANCE = new Shared();
+
         final RocketMQ rocketMQ;
         final EmbeddedRocketMQ embedded;
 
@@ -85,6 +103,7 @@ public final class RocketMQExtension implements ParameterResolver {
                 rocketMQ = embedded.rocketMQ();
             }
             System.out.println("[stack] tests use " + rocketMQ.description());
+            startedEmbedded = embedded;
         }
 
         private static String firstNonBlank(String a, String b) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a lesson's {@code main} finds its RocketMQ, in this order:
@@ -17,6 +19,7 @@ import java.util.Map;
  *   <li>otherwise an embedded stack, started for this run and gone when it ends.</li>
  * </ol>
  * It prints one line saying which. Tests use {@link RocketMQExtension} instead.
+ * {@code --keep-logs} keeps the servers' and clients' logs of the run in {@code ./rocketmq-logs}.
  */
 public final class Stack {
 
@@ -29,6 +32,10 @@ public final class Stack {
      * print a one-line hint too (see {@link Hints}).
      */
     public static RocketMQ forLesson(String[] args) {
+        if (List.of(args).contains("--keep-logs") && keptLogsRoot().isEmpty()) {
+            System.setProperty(LOGS_DIR_PROPERTY, Path.of("rocketmq-logs").toAbsolutePath().toString());
+        }
+        clientLogsToTemp(); // before anything touches a client class, which configures its logging
         Hints.installForLessons();
         endWhenMainReturns();
         RocketMQ rocketMQ;
@@ -94,15 +101,39 @@ public final class Stack {
 
     /**
      * The clients' own files go to a temp folder instead of the learner's home: log files (classic
-     * client, then the 5.x client; nothing of theirs reaches the console) and a broadcasting
+     * client {@code rocketmq_client.log}, 5.x client {@code rocketmq-client.log}; nothing of theirs
+     * reaches the console), into the kept-logs folder when logs are kept, and a broadcasting
      * consumer's local offsets (~/.rocketmq_offsets). Call before the first client starts.
      */
     public static void clientLogsToTemp() {
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq");
-        setIfAbsent("rocketmq.client.logRoot", root.resolve("client-logs"));
-        setIfAbsent("rocketmq.log.root", root.resolve("client-logs"));
+        Path clientLogs = keptLogsRoot().map(kept -> kept.resolve("client")).orElse(root.resolve("client-logs"));
+        setIfAbsent("rocketmq.client.logRoot", clientLogs);
+        setIfAbsent("rocketmq.log.root", clientLogs);
         setIfAbsent("rocketmq.client.localOffsetStoreDir", root.resolve("client-offsets"));
+        // The classic client logs through RocketMQ's shaded logback, which otherwise takes the first
+        // rmq.*.logback.xml on the class path (rocketmq-tools' or the broker's: files in ~/logs).
+        System.setProperty("rmq.logback.configurationFile",
+            System.getProperty("rmq.logback.configurationFile", "learn/rocketmq/stack/client-logback.xml"));
     }
+
+    /**
+     * Where logs are kept after the servers stop: the system property {@code rocketmq.logs.dir},
+     * else the environment variable {@code ROCKETMQ_LOGS_DIR}; empty when neither is set (then a
+     * server's logs are deleted with its directory). The build sets it for every test JVM to
+     * {@code <module>/target/rocketmq-logs}, so a red run leaves the broker's and proxy's logs to
+     * read; a lesson keeps them with {@code --keep-logs} (into {@code ./rocketmq-logs}).
+     */
+    public static Optional<Path> keptLogsRoot() {
+        String dir = System.getProperty(LOGS_DIR_PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            dir = System.getenv("ROCKETMQ_LOGS_DIR");
+        }
+        return dir == null || dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir).toAbsolutePath());
+    }
+
+    /** The system property naming the directory where logs are kept ({@link #keptLogsRoot()}). */
+    public static final String LOGS_DIR_PROPERTY = "rocketmq.logs.dir";
 
     private static void setIfAbsent(String property, Path value) {
         System.setProperty(property, System.getProperty(property, value.toString()));

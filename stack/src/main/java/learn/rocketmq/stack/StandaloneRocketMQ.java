@@ -30,7 +30,7 @@ public final class StandaloneRocketMQ {
             """, stack.startMillis(), stack.serverProcess().pid(), rocketmq.nameServer(), rocketmq.nameServer(),
             stack.brokerAddress(), rocketmq.proxy(), rocketmq.proxy(), stack.baseDir());
         stack.serverProcess().onExit().join();
-        System.err.println("The RocketMQ server process ended; see its log above: " + stack.baseDir().resolve("logs"));
+        System.err.println("The RocketMQ server process ended; see its log above: " + stack.logDir());
         System.exit(1);
     }
 }

@@ -36,9 +36,12 @@ class EmbeddedRocketMQTest {
         assertThat(Stack.listening(rocketmq.nameServer())).isTrue();
         assertThat(Stack.listening(rocketmq.proxy())).isTrue();
         assertThat(Stack.listening(stack.brokerAddress())).isTrue();
-        // Its files live in its own directory; its logs go there too, not to the learner's home.
+        // Its files live in its own directory, not the learner's home. Its logs are kept where the
+        // build asks (target/rocketmq-logs, set for every test JVM), so a red run can be read.
         assertThat(stack.baseDir().resolve("store/commitlog")).isDirectory();
-        assertThat(stack.baseDir().resolve("logs/rocketmq.log")).isNotEmptyFile();
+        assertThat(Stack.keptLogsRoot()).isPresent();
+        assertThat(stack.logDir()).startsWith(Stack.keptLogsRoot().get());
+        assertThat(stack.logDir().resolve("rocketmq.log")).isNotEmptyFile();
         // It runs the fast-test profile, and the broker config from the repo's config/broker.conf.
         assertThat(rocketmq.profile()).isEqualTo(StackProfile.FAST_TESTS);
     }
@@ -69,6 +72,10 @@ class EmbeddedRocketMQTest {
         } finally {
             producer.shutdown();
         }
+        // The classic client's log is kept with the run's logs (not in ~/logs/rocketmqlogs).
+        String clientLog = Files.readString(Stack.keptLogsRoot().orElseThrow().resolve("client/rocketmq_client.log"));
+        assertThat(clientLog.contains("the producer [" + producer.getProducerGroup() + "] start OK"))
+            .as("the client log in target/rocketmq-logs/client tells of this producer").isTrue();
     }
 
     @Test
@@ -99,6 +106,8 @@ class EmbeddedRocketMQTest {
 
         assertThat(server.isAlive()).isFalse();
         assertThat(dir).doesNotExist();
+        // Its store is gone; its log stays behind for whoever reads a failed run.
+        assertThat(second.logDir().resolve("rocketmq.log")).isNotEmptyFile();
         assertThat(Stack.listening(second.rocketMQ().nameServer())).isFalse();
         System.out.printf("[stack] second stack: ready in %d ms, first SEND_OK after %d ms, server RSS %d MB,"
             + " stopped in %d ms%n", second.startMillis(), firstSendMillis, rssKb / 1024, stopMillis);
