@@ -89,6 +89,7 @@ public class ConsumerStartPosition {
                     received.put(way, keys);
                     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
                     consumer.setNamesrvAddr(rocketmq.nameServer());
+                    consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
                     consumer.setPollNameServerInterval(routeRefreshMillis);
                     consumer.setHeartbeatBrokerInterval(routeRefreshMillis);
                     if (way.equals(PRESET_TO_END)) {

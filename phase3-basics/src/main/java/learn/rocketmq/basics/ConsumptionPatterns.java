@@ -68,6 +68,7 @@ public class ConsumptionPatterns {
                 DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
                 consumer.setInstanceName(group + "-" + name);
                 consumer.setNamesrvAddr(rocketmq.nameServer());
+                consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
                 consumer.setMessageModel(model);
                 consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
                 consumer.setPollNameServerInterval(routeRefreshMillis);

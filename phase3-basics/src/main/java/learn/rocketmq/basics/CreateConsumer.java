@@ -51,6 +51,10 @@ public class CreateConsumer {
             DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
             // 2. The NameServer(s): where the consumer learns which brokers hold the topic.
             consumer.setNamesrvAddr(rocketmq.nameServer());
+            //    Each pull carries the subscription, so the broker does not compare versions: in
+            //    5.5.0 a new consumer otherwise stalls up to heartbeatBrokerInterval (30 s) when its
+            //    first rebalance meets the periodic heartbeat (docs/rocketmq-5.5-behaviour.md).
+            consumer.setPostSubscriptionWhenPull(true);
             // 3. What to read: topic and tag expression.
             consumer.subscribe(topic, "*");
             // 4. Where a brand-new group starts (see ConsumerStartPosition), and the model:

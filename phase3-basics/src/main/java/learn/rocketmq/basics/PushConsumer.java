@@ -67,6 +67,7 @@ public class PushConsumer {
         //    must subscribe to the same things), the NameServer, what to subscribe to.
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.subscribe(topic, "*");
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET); // a new group reads from the start
         consumer.setPollNameServerInterval(routeRefreshMillis);

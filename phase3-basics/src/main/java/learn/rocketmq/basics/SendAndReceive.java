@@ -54,6 +54,7 @@ public class SendAndReceive {
         CountDownLatch allReceived = new CountDownLatch(count);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.subscribe(topic, "*"); // "*" = every tag
         // Where a group with no committed offset starts: here, at the oldest message, so nothing
         // sent before the consumer got its queues is skipped. (Default: the newest message.)

@@ -98,6 +98,7 @@ public class SubscribeToTopics {
                                                   Map<String, Set<String>> received) {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setPollNameServerInterval(routeRefreshMillis);
         consumer.setHeartbeatBrokerInterval(routeRefreshMillis);

@@ -55,6 +55,7 @@ public class TagFilter {
         CountDownLatch allWanted = new CountDownLatch(expected);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setPollNameServerInterval(routeRefreshMillis);
         consumer.setHeartbeatBrokerInterval(routeRefreshMillis);

@@ -72,6 +72,7 @@ public class ConsumerRetry {
 
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         // Routes and heartbeats: 30 s by default; the fast-test profile shortens them so a retry
         // (a message in a new topic, %RETRY%group) is picked up in seconds.
         consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());

@@ -71,6 +71,7 @@ public class DeadLetterQueue {
         CountDownLatch redrivenDone = new CountDownLatch(1);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setPollNameServerInterval(refresh);
         consumer.setHeartbeatBrokerInterval(refresh);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);

@@ -83,6 +83,7 @@ public class DistributedTransaction {
         Map<String, Integer> deliveries = new ConcurrentHashMap<>();
         DefaultMQPushConsumer accounts = new DefaultMQPushConsumer(accountGroup);
         accounts.setNamesrvAddr(rocketmq.nameServer());
+        accounts.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         accounts.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         accounts.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
         accounts.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);

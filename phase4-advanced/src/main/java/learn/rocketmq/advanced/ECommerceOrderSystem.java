@@ -125,6 +125,7 @@ public class ECommerceOrderSystem {
         throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);

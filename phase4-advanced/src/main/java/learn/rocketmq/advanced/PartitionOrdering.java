@@ -83,6 +83,7 @@ public class PartitionOrdering {
         for (String instance : List.of("consumer-1", "consumer-2")) {
             DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
             consumer.setNamesrvAddr(rocketmq.nameServer());
+            consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
             consumer.setInstanceName(instance);
             consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
             consumer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());

@@ -173,6 +173,7 @@ public class TagFiltering {
     private static DefaultMQPushConsumer consumer(RocketMQ rocketmq, String group, String instance) {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setInstanceName(instance);
         consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());

@@ -71,6 +71,7 @@ public class SimpleMessagingApp {
         CountDownLatch joined = new CountDownLatch(1);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.subscribe(topic, "*");
         // A new group starts at the oldest message, so a line typed before the consumer got its
         // queues is not lost. The group's position (offset) is kept by the broker: a second run
