@@ -45,8 +45,12 @@ public class DelayedMessages {
             key, t.dueAt() - t.sentAt(), t.receivedAt() - t.sentAt()));
     }
 
-    /** When a message was sent, when it was due, and when the consumer got it (epoch ms; 0 = never). */
-    public record Timing(long sentAt, long dueAt, long receivedAt) {
+    /**
+     * When a message was sent, when it was due, when the broker wrote it to the topic (the store
+     * time of the delivered message: for a delayed one, its release) and when the consumer got it
+     * (epoch ms; 0 = never).
+     */
+    public record Timing(long sentAt, long dueAt, long storedAt, long receivedAt) {
     }
 
     /** Per message key ("normal", "level-N", "deliver-at"): its timing. */
@@ -66,17 +70,20 @@ public class DelayedMessages {
 
         // 2. An ordinary consumer: nothing special is needed to receive delayed messages.
         Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        Map<String, Long> storedAt = new ConcurrentHashMap<>();
         CountDownLatch normalReceived = new CountDownLatch(1);
         CountDownLatch allReceived = new CountDownLatch(3);
         long start = System.currentTimeMillis();
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.subscribe(topic, "*");
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
             for (MessageExt m : messages) {
                 long now = System.currentTimeMillis();
                 if (receivedAt.putIfAbsent(m.getKeys(), now) == null) {
+                    storedAt.put(m.getKeys(), m.getStoreTimestamp());
                     System.out.printf("  [+%5d ms] received %s%n", now - start, m.getKeys());
                     if (m.getKeys().equals("normal")) {
                         normalReceived.countDown();
@@ -131,7 +138,8 @@ public class DelayedMessages {
             consumer.shutdown();
         }
         Map<String, Timing> result = new LinkedHashMap<>();
-        sent.forEach((key, times) -> result.put(key, new Timing(times[0], times[1], receivedAt.getOrDefault(key, 0L))));
+        sent.forEach((key, times) -> result.put(key, new Timing(times[0], times[1], storedAt.getOrDefault(key, 0L),
+            receivedAt.getOrDefault(key, 0L))));
         return new Result(result);
     }
 }

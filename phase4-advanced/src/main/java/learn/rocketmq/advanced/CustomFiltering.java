@@ -62,8 +62,11 @@ public class CustomFiltering {
      * @param deliveries    how often each order reached the listener
      * @param retried       messages the group's retry topic received
      * @param deadLetters   messages in the group's DLQ
+     * @param complete      whether the sentinel (sent last) arrived within the lesson's wait, so
+     *                      every order before it had been through the listener
      */
-    public record Result(Set<String> handled, Map<String, Integer> deliveries, long retried, long deadLetters) {
+    public record Result(Set<String> handled, Map<String, Integer> deliveries, long retried, long deadLetters,
+                         boolean complete) {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String group, boolean acknowledgeSkipped, int maxReconsumeTimes)
@@ -77,6 +80,7 @@ public class CustomFiltering {
         CountDownLatch sentinel = new CountDownLatch(1);
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -113,6 +117,7 @@ public class CustomFiltering {
         producer.start();
         long retried;
         long deadLetters;
+        boolean complete;
         List<String> unwanted = List.of("order-2", "order-5");
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             for (Map.Entry<String, String[]> e : ORDERS.entrySet()) {
@@ -120,7 +125,10 @@ public class CustomFiltering {
             }
             // Last: a message this group gets (one queue, one thread: everything before it is done).
             producer.send(new Message(topic, "created", "sentinel", "{}".getBytes(StandardCharsets.UTF_8)));
-            sentinel.await(30, TimeUnit.SECONDS);
+            complete = sentinel.await(30, TimeUnit.SECONDS);
+            if (!complete) {
+                System.out.println("The sentinel did not arrive within 30 s: the results below are incomplete.");
+            }
             if (!acknowledgeSkipped) {
                 // The unwanted ones keep coming back until they are dead letters.
                 long deadline = System.currentTimeMillis() + 30_000;
@@ -139,6 +147,6 @@ public class CustomFiltering {
         deliveries.keySet().stream().sorted().forEach(k -> counts.put(k, deliveries.get(k).get()));
         System.out.printf("Handled %s; deliveries %s; %d went through %%RETRY%%, %d ended in the DLQ.%n", handled, counts,
             retried, deadLetters);
-        return new Result(handled, counts, retried, deadLetters);
+        return new Result(handled, counts, retried, deadLetters, complete);
     }
 }

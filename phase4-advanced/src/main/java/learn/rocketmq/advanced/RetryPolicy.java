@@ -65,8 +65,11 @@ public class RetryPolicy {
     public record Delivery(String key, int reconsumeTimes, long atMillis) {
     }
 
-    /** Part 1: deliveries of "transient" and "poison", and how many messages reached %DLQ%group. */
-    public record PerMessageResult(List<Delivery> deliveries, long deadLetters) {
+    /**
+     * Part 1: deliveries of "transient" and "poison", whether "transient" finally succeeded within
+     * the lesson's wait, and how many messages reached %DLQ%group.
+     */
+    public record PerMessageResult(List<Delivery> deliveries, boolean transientSucceeded, long deadLetters) {
         public List<Delivery> of(String key) {
             return deliveries.stream().filter(d -> d.key().equals(key)).toList();
         }
@@ -106,10 +109,14 @@ public class RetryPolicy {
         consumer.start();
         DefaultMQProducer producer = classicProducer(rocketmq, group + "-producer");
         long deadLetters = 0;
+        boolean transientSucceeded;
         try {
             producer.send(new Message(topic, "TagA", "transient", "ok".getBytes(StandardCharsets.UTF_8)));
             producer.send(new Message(topic, "TagA", "poison", "{not json".getBytes(StandardCharsets.UTF_8)));
-            transientDone.await(30, TimeUnit.SECONDS);
+            transientSucceeded = transientDone.await(30, TimeUnit.SECONDS);
+            if (!transientSucceeded) {
+                System.out.println("The transient message did not succeed within 30 s: the retries stopped coming.");
+            }
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
                 long deadline = System.currentTimeMillis() + 10_000;
                 while (deadLetters == 0 && System.currentTimeMillis() < deadline) {
@@ -123,11 +130,14 @@ public class RetryPolicy {
             producer.shutdown();
             consumer.shutdown();
         }
-        return new PerMessageResult(deliveries, deadLetters);
+        return new PerMessageResult(deliveries, transientSucceeded, deadLetters);
     }
 
-    /** Part 2: deliveries on an orderly consumer, and how many messages its group's retry topic got. */
-    public record OrderlyResult(List<Delivery> deliveries, long messagesInRetryTopic, long suspendMillis) {
+    /**
+     * Part 2: deliveries on an orderly consumer, whether all three steps were done within the
+     * lesson's wait, and how many messages its group's retry topic got.
+     */
+    public record OrderlyResult(List<Delivery> deliveries, boolean allDone, long messagesInRetryTopic, long suspendMillis) {
     }
 
     public static OrderlyResult orderlySuspendAndRetry(RocketMQ rocketmq, String topic, String group, int failures)
@@ -159,11 +169,15 @@ public class RetryPolicy {
         consumer.start();
         DefaultMQProducer producer = classicProducer(rocketmq, group + "-producer");
         long retried;
+        boolean done;
         try {
             for (String key : List.of("step-1", "step-2", "step-3")) {
                 producer.send(new Message(topic, "TagA", key, key.getBytes(StandardCharsets.UTF_8)));
             }
-            allDone.await(30, TimeUnit.SECONDS);
+            done = allDone.await(30, TimeUnit.SECONDS);
+            if (!done) {
+                System.out.printf("Only %d of the 3 steps were done within 30 s.%n", 3 - allDone.getCount());
+            }
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
                 retried = admin.storedMessages(MixAll.getRetryTopic(group));
             }
@@ -173,7 +187,7 @@ public class RetryPolicy {
             producer.shutdown();
             consumer.shutdown();
         }
-        return new OrderlyResult(deliveries, retried, suspendMillis);
+        return new OrderlyResult(deliveries, done, retried, suspendMillis);
     }
 
     /** Part 3: send attempts made with retryTimesWhenSendFailed = 0 and = 2 (the default). */
@@ -256,6 +270,7 @@ public class RetryPolicy {
     private static DefaultMQPushConsumer classicConsumer(RocketMQ rocketmq, String group, String topic) throws Exception {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);

@@ -1,6 +1,7 @@
 package learn.rocketmq.advanced;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -216,8 +218,11 @@ public class TransactionalOrderService implements AutoCloseable {
      * @param delivered the orders whose message the consumer got
      * @param deliveries how many times each order's message arrived (a re-check may duplicate one)
      * @param checks    the check-backs the broker made
+     * @param complete  whether each step happened within the lesson's waits (two UNKNOWN
+     *                  check-backs for order-3, then order-1 and order-3 delivered)
      */
-    public record Result(Map<String, String> rows, Set<String> delivered, Map<String, Integer> deliveries, List<Check> checks) {
+    public record Result(Map<String, String> rows, Set<String> delivered, Map<String, Integer> deliveries, List<Check> checks,
+                         boolean complete) {
     }
 
     /**
@@ -232,6 +237,7 @@ public class TransactionalOrderService implements AutoCloseable {
         Map<String, Integer> deliveries = new ConcurrentHashMap<>();
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(consumerGroup);
         consumer.setNamesrvAddr(rocketmq.nameServer());
+        consumer.setPostSubscriptionWhenPull(true); // no 30 s stall after a rebalance: docs/rocketmq-5.5-behaviour.md
         consumer.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -251,16 +257,12 @@ public class TransactionalOrderService implements AutoCloseable {
 
             // The broker checks back on order-3 (after 6 s, then every 30 s by default): UNKNOWN
             // while the row is PENDING. After two such answers, the payment arrives.
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (service.checks().stream().filter(c -> c.orderId().equals("order-3")).count() < 2
-                && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            boolean checkedTwice = Wait.until(Duration.ofSeconds(75), "two check-backs on order-3",
+                () -> service.checks().stream().filter(c -> c.orderId().equals("order-3")).count() >= 2);
             service.confirmPayment("order-3");
             // The next check-back reads CONFIRMED and commits: order-3 is delivered.
-            while (!(deliveries.containsKey("order-1") && deliveries.containsKey("order-3")) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            boolean delivered = Wait.until(Duration.ofSeconds(45), "order-1 and order-3 to be delivered",
+                () -> deliveries.containsKey("order-1") && deliveries.containsKey("order-3"));
             List<String> decidedButChecked = service.checks().stream().map(Check::orderId)
                 .filter(id -> !id.equals("order-3")).distinct().sorted().toList();
             if (!decidedButChecked.isEmpty()) {
@@ -271,7 +273,7 @@ public class TransactionalOrderService implements AutoCloseable {
                     + " COMMIT would have published order-2, which has no row.");
             }
             return new Result(service.orders(), Set.copyOf(deliveries.keySet()), Map.copyOf(deliveries),
-                List.copyOf(service.checks()));
+                List.copyOf(service.checks()), checkedTwice && delivered);
         } finally {
             consumer.shutdown();
         }

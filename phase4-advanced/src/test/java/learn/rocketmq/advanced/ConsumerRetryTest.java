@@ -25,7 +25,7 @@ class ConsumerRetryTest {
             assertThat(attempts.get(0).retryTopicProperty()).as("first delivery is the original").isNull();
             assertThat(attempts.subList(1, attempts.size())).as("retries came through %RETRY%group")
                 .allSatisfy(a -> assertThat(a.retryTopicProperty()).isNotNull());
-            // Retry n waits delay level 3 + n (1 s each in the fast profile); allow the scheduler's tick.
+            // Retry n waits delay level 3 + n (3 s, 4 s, ... in the fast profile); allow the scheduler's tick.
             for (int i = 1; i < attempts.size(); i++) {
                 long gap = attempts.get(i).atMillis() - attempts.get(i - 1).atMillis();
                 assertThat(gap).as("%s gap before retry %d", key, i)

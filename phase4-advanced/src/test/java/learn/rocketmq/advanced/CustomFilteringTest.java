@@ -17,6 +17,7 @@ class CustomFilteringTest {
         CustomFiltering.Result result = CustomFiltering.run(rocketmq, UniqueNames.of("CustomFiltering"),
             UniqueNames.of("custom-filtering"), true, 2);
 
+        assertThat(result.complete()).as("the sentinel arrived").isTrue();
         assertThat(result.handled()).containsExactlyInAnyOrder("order-1", "order-4");
         // order-3 ("paid") never left the broker; the others reached the listener exactly once.
         assertThat(result.deliveries()).isEqualTo(Map.of("order-1", 1, "order-2", 1, "order-4", 1, "order-5", 1));
@@ -30,6 +31,7 @@ class CustomFilteringTest {
         CustomFiltering.Result result = CustomFiltering.run(rocketmq, UniqueNames.of("CustomFilteringWrong"),
             UniqueNames.of("custom-filtering-wrong"), false, maxReconsumeTimes);
 
+        assertThat(result.complete()).as("the sentinel arrived").isTrue();
         assertThat(result.handled()).containsExactlyInAnyOrder("order-1", "order-4");
         assertThat(result.deliveries()).containsEntry("order-2", maxReconsumeTimes + 1).containsEntry("order-5", maxReconsumeTimes + 1);
         assertThat(result.retried()).isEqualTo(2L * maxReconsumeTimes);

@@ -17,6 +17,7 @@ class RetryPolicyTest {
         RetryPolicy.PerMessageResult result = RetryPolicy.perMessagePolicy(rocketmq, UniqueNames.of("RetryPolicy"),
             UniqueNames.of("retry-policy"));
 
+        assertThat(result.transientSucceeded()).as("the transient message succeeded in the end").isTrue();
         assertThat(result.of("poison")).as("delivered once, no retries").hasSize(1);
         assertThat(result.deadLetters()).as("the poison message is in the DLQ").isEqualTo(1);
         List<RetryPolicy.Delivery> transientOnes = result.of("transient");
@@ -33,6 +34,7 @@ class RetryPolicyTest {
         RetryPolicy.OrderlyResult result = RetryPolicy.orderlySuspendAndRetry(rocketmq, UniqueNames.of("RetryPolicyOrderly"),
             UniqueNames.of("retry-policy-orderly"), failures);
 
+        assertThat(result.allDone()).as("all three steps were done").isTrue();
         // Order kept: step-1 again and again, then only step-2 and step-3.
         assertThat(result.deliveries()).extracting(RetryPolicy.Delivery::key)
             .containsExactly("step-1", "step-1", "step-1", "step-2", "step-3");

@@ -16,13 +16,18 @@ class OrderProcessingSystemTest {
     @Test
     void fiftyInterleavedOrdersAreEachProcessedInSequenceWhileQueuesRunInParallel(RocketMQ rocketmq) throws Exception {
         int orders = 50;
+        // Random interleaving; the seed is printed and named in every failure, to replay a failed run
+        // with -Dorder.seed=<seed>.
+        long seed = Long.getLong("order.seed", System.nanoTime());
+        System.out.println("[OrderProcessingSystemTest] interleaving seed " + seed);
         OrderProcessingSystem.Result result = OrderProcessingSystem.run(rocketmq, UniqueNames.of("OrderEvents"),
-            UniqueNames.of("order-fulfilment"), orders, System.nanoTime());
+            UniqueNames.of("order-fulfilment"), orders, seed);
 
         List<OrderState> lifecycle = List.of(OrderState.CREATED, OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED);
-        assertThat(result.violations()).as("transitions refused by the state machine").isEmpty();
+        assertThat(result.violations()).as("transitions refused by the state machine (seed %d)", seed).isEmpty();
         assertThat(result.history()).hasSize(orders);
-        result.history().forEach((order, applied) -> assertThat(applied).as("states of %s", order).isEqualTo(lifecycle));
+        result.history().forEach((order, applied) -> assertThat(applied).as("states of %s (seed %d)", order, seed)
+            .isEqualTo(lifecycle));
         assertThat(result.completedOrders()).isEqualTo(orders);
         // Consumed concurrently: the events spread over all queues, processed on several threads at once.
         assertThat(result.queues()).hasSize(4);

@@ -29,7 +29,7 @@ public enum StackProfile {
     /** The delay of delay level {@code level} (1-based) on a broker of this profile, in ms. */
     public long delayLevelMillis(int level) {
         if (this == FAST_TESTS) {
-            return 1000;
+            return level * 1000L; // config/fast-tests.conf: level n = n s
         }
         long[] defaults = {1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 180_000, 240_000, 300_000, 360_000,
             420_000, 480_000, 540_000, 600_000, 1_200_000, 1_800_000, 3_600_000, 7_200_000};
