@@ -231,7 +231,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith("READY ") || line.startsWith("FAILED ")) {
+                    if (line.startsWith(learn.rocketmq.stack.server.ServerMain.READY + " ") || line.startsWith("FAILED ")) {
                         return line;
                     }
                 }

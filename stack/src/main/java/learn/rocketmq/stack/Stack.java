@@ -11,9 +11,10 @@ import java.util.Optional;
 /**
  * How a lesson's {@code main} finds its RocketMQ, in this order:
  * <ol>
- *   <li>an address given: {@code --namesrv host:port} and {@code --proxy host:port} arguments, or the
- *   environment variables {@code ROCKETMQ_NAMESRV} / {@code ROCKETMQ_PROXY}, or the system properties
- *   {@code rocketmq.namesrv} / {@code rocketmq.proxy} (the Compose stack, a real cluster);</li>
+ *   <li>an address given (the Compose stack, a real cluster), by the one precedence rule of the
+ *   stack, tests included: the {@code --namesrv host:port} / {@code --proxy host:port} arguments,
+ *   else the system properties {@code rocketmq.namesrv} / {@code rocketmq.proxy}, else the
+ *   environment variables {@code ROCKETMQ_NAMESRV} / {@code ROCKETMQ_PROXY};</li>
  *   <li>a RocketMQ already answering on the standard local ports (9876, 8081): {@code ./rocketmq up},
  *   {@code docker compose up}, a local installation;</li>
  *   <li>otherwise an embedded stack, started for this run and gone when it ends.</li>
@@ -145,7 +146,11 @@ public final class Stack {
                 return args[i + 1];
             }
         }
-        return env != null && !env.isBlank() ? env : property;
+        // Argument, then system property, then environment variable (as RocketMQExtension does).
+        if (property != null && !property.isBlank()) {
+            return property;
+        }
+        return env != null && !env.isBlank() ? env : null;
     }
 
     static void requireListening(String address, String what) {

@@ -24,11 +24,12 @@ public final class StandaloneRocketMQ {
               Broker         %s   (registered as broker-a in DefaultCluster)
               Proxy (gRPC)   %s    5.x clients: setEndpoints("%s")
               Proxy (remoting) 127.0.0.1:8080
-              Store and logs %s
+              Store          %s
+              Logs           %s
             Try: ./rocketmq mqadmin clusterList     and, in another terminal: ./lesson SendAndReceive
             Ctrl-C stops it (and deletes its store).
             """, stack.startMillis(), stack.serverProcess().pid(), rocketmq.nameServer(), rocketmq.nameServer(),
-            stack.brokerAddress(), rocketmq.proxy(), rocketmq.proxy(), stack.baseDir());
+            stack.brokerAddress(), rocketmq.proxy(), rocketmq.proxy(), stack.baseDir(), stack.logDir());
         stack.serverProcess().onExit().join();
         System.err.println("The RocketMQ server process ended; see its log above: " + stack.logDir());
         System.exit(1);

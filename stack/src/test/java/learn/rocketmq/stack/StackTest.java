@@ -45,6 +45,18 @@ class StackTest {
     }
 
     @Test
+    void aSystemPropertyWinsOverTheEnvironmentAsInTests(RocketMQ rocketmq) {
+        // One precedence rule for lessons and tests: argument, system property, environment.
+        System.setProperty("rocketmq.namesrv", rocketmq.nameServer());
+        try {
+            RocketMQ resolved = Stack.resolve(new String[0], Map.of("ROCKETMQ_NAMESRV", "127.0.0.1:1"));
+            assertThat(resolved.nameServer()).isEqualTo(rocketmq.nameServer());
+        } finally {
+            System.clearProperty("rocketmq.namesrv");
+        }
+    }
+
+    @Test
     void aLessonEndsWhenItsMainReturnsEvenWithAThreadLeftBehind(RocketMQ rocketmq) throws Exception {
         String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process lesson = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),

@@ -54,7 +54,7 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * <p>Arguments: {@code --base-dir DIR} (store, logs, home; required), {@code --standard-ports}
  * (9876, 10911, 8081, 8080; otherwise free ports), {@code --fast-tests} (apply
  * config/fast-tests.conf), {@code --watch-stdin} (exit, deleting the base dir, when standard input
- * closes: the parent has gone, even by kill -9), {@code --delete-on-exit}, {@code --set key=value}
+ * closes: the parent has gone, even by kill -9), {@code --set key=value}
  * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable),
  * {@code --join H:P} (start only a broker, registering with the NameServer at H:P: a second
  * master, or a slave; its settings, brokerName first, come with {@code --set}).
@@ -71,7 +71,6 @@ public final class ServerMain {
         boolean standardPorts = false;
         boolean fastTests = false;
         boolean watchStdin = false;
-        boolean deleteOnExit = false;
         String join = null;
         Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
@@ -80,7 +79,6 @@ public final class ServerMain {
                 case "--standard-ports" -> standardPorts = true;
                 case "--fast-tests" -> fastTests = true;
                 case "--watch-stdin" -> watchStdin = true;
-                case "--delete-on-exit" -> deleteOnExit = true;
                 case "--join" -> join = args[++i];
                 case "--set" -> {
                     String kv = args[++i];
@@ -94,19 +92,13 @@ public final class ServerMain {
         }
         PrintStream out = System.out;
         Path finalBaseDir = baseDir;
-        boolean finalDelete = deleteOnExit;
         if (watchStdin) {
             watchParent(finalBaseDir);
         }
         // Ending the process is instant and loses nothing the OS has not got: the store is
         // memory-mapped files, so written pages survive the JVM (only a machine crash loses them).
         // A graceful broker shutdown takes 8-30 s, which nobody wants at Ctrl-C.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (finalDelete) {
-                deleteTree(finalBaseDir);
-            }
-            Runtime.getRuntime().halt(0);
-        }, "stack-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(0), "stack-exit"));
 
         try {
             if (join != null) {
