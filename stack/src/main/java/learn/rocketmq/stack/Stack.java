@@ -108,7 +108,9 @@ public final class Stack {
      */
     public static void clientLogsToTemp() {
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq");
-        Path clientLogs = keptLogsRoot().map(kept -> kept.resolve("client")).orElse(root.resolve("client-logs"));
+        // <logs root>/client, the logs root being the kept-logs folder or $TMPDIR/learn-rocketmq:
+        // the same rule client-logback.xml falls back to when a client logs before this runs.
+        Path clientLogs = keptLogsRoot().orElse(root).resolve("client");
         setIfAbsent("rocketmq.client.logRoot", clientLogs);
         setIfAbsent("rocketmq.log.root", clientLogs);
         setIfAbsent("rocketmq.client.localOffsetStoreDir", root.resolve("client-offsets"));

@@ -47,8 +47,7 @@ class SubscriptionVersionRaceTest {
     @Test
     void aSkippedRebalanceHeartbeatStallsTheConsumerUntilTheNextHeartbeat(RocketMQ rocketmq, RocketMQAdmin admin)
         throws Exception {
-        Race race = new Race(rocketmq, admin, false);
-        try {
+        try (Race race = new Race(rocketmq, admin, false)) {
             race.collide();
             race.send("while-stale");
             // The broker refuses every pull while its subscription version is old: nothing arrives
@@ -59,22 +58,17 @@ class SubscriptionVersionRaceTest {
             // Let the periodic heartbeat through: the broker learns the version, pulls succeed again.
             race.releaseHeartbeatLock();
             await().atMost(Duration.ofSeconds(15)).until(() -> race.received.contains("while-stale"));
-        } finally {
-            race.close();
         }
     }
 
     @Test
     void withTheSubscriptionSentInEveryPullTheConsumerDoesNotStall(RocketMQ rocketmq, RocketMQAdmin admin)
         throws Exception {
-        Race race = new Race(rocketmq, admin, true);
-        try {
+        try (Race race = new Race(rocketmq, admin, true)) {
             race.collide();
             race.send("while-stale");
             await().atMost(Duration.ofSeconds(10)).until(() -> race.received.contains("while-stale"));
             assertThat(race.brokerVersionIsStale()).as("delivered although the broker's version is old").isTrue();
-        } finally {
-            race.close();
         }
     }
 
@@ -117,7 +111,7 @@ class SubscriptionVersionRaceTest {
         }
 
         /** Holds the heartbeat lock (as the periodic heartbeat does) while a rebalance changes the queues. */
-        void collide() {
+        void collide() throws Exception {
             heartbeatLock.lock();
             locked = true;
             long before = clientVersion();
@@ -127,14 +121,10 @@ class SubscriptionVersionRaceTest {
             // The pulls of the first two queues were sent with the old version and are parked at the
             // broker (long polling): one message each brings them back; every pull after that
             // carries the new version.
-            for (int queueId = 0; queueId < 2; queueId++) {
-                String key = "flush-" + queueId;
-                try {
-                    producer.send(new Message(topic, "T", key, key.getBytes(StandardCharsets.UTF_8)),
-                        new MessageQueue(topic, consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable()
-                            .keySet().iterator().next().getBrokerName(), queueId));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+            for (MessageQueue queue : ConsumerQueues.owned(consumer, topic)) {
+                if (queue.getQueueId() < 2) {
+                    String key = "flush-" + queue.getQueueId();
+                    producer.send(new Message(topic, "T", key, key.getBytes(StandardCharsets.UTF_8)), queue);
                 }
             }
             await().atMost(Duration.ofSeconds(15)).until(() -> received.containsAll(Set.of("flush-0", "flush-1")));
