@@ -47,7 +47,7 @@ public class AsyncProducerGrpc {
 
             ClientServiceProvider provider = ClientServiceProvider.loadService();
             ClientConfiguration configuration = ClientConfiguration.newBuilder()
-                .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+                .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
             Semaphore inFlight = new Semaphore(inFlightLimit);
             AtomicInteger current = new AtomicInteger();

@@ -58,7 +58,7 @@ public class CreateConsumerGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
         // 1. The push consumer: group, subscriptions, listener, and its resources: threads that
         //    run the listener (default 20) and how many messages it may cache locally (default 1024).

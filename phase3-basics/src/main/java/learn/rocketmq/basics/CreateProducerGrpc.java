@@ -45,9 +45,12 @@ public class CreateProducerGrpc {
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         // 1. Where and how to talk: the proxy's gRPC endpoint (several: "host1:8081;host2:8081"),
         //    TLS or not, and how long one request to the proxy may take (default 3 s).
+        //    TLS is the default, and a default proxy accepts TLS and plaintext on its one port
+        //    ("permissive", with a self-signed certificate the client does not check). Only a
+        //    proxy run with tls.server.mode=disabled needs enableSsl(false).
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy())
-            .enableSsl(false)
+            .enableSsl(true)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
         System.out.printf("Client configuration: endpoints %s, TLS %s, request timeout %s.%n",

@@ -68,7 +68,6 @@ public class DelayedMessagesGrpc {
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy())
-            .enableSsl(false)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
 

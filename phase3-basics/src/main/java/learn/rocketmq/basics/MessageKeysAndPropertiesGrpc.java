@@ -50,7 +50,7 @@ public class MessageKeysAndPropertiesGrpc {
             admin.createConsumerGroup(group);
             ClientServiceProvider provider = ClientServiceProvider.loadService();
             ClientConfiguration configuration = ClientConfiguration.newBuilder()
-                .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+                .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
             long begin = System.currentTimeMillis() - 60_000;
             SendReceipt sent;

@@ -73,7 +73,6 @@ public class OrderedMessagesGrpc {
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy())
-            .enableSsl(false)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
 

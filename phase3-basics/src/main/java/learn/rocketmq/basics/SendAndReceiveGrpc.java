@@ -56,11 +56,10 @@ public class SendAndReceiveGrpc {
         System.out.printf("Topic %s (NORMAL) and group %s are ready.%n", topic, group);
 
         ClientServiceProvider provider = ClientServiceProvider.loadService();
-        // The proxy endpoint. The proxy accepts TLS and plain connections ("permissive");
-        // this local one is plain.
+        // The proxy endpoint. The client connects with TLS (its default); a proxy accepts TLS and
+        // plaintext on the same port ("permissive", RocketMQ's default).
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy())
-            .enableSsl(false)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
 

@@ -42,7 +42,7 @@ public class SendResultsAndErrorsGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(3)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(3)).build();
 
         List<SendResultsAndErrors.Failure> failures = new ArrayList<>();
         SendReceipt ok;
@@ -67,7 +67,7 @@ public class SendResultsAndErrorsGrpc {
 
         // 5. RocketMQ unreachable: nobody listens at the endpoint; build() fails (it fetches routes).
         ClientConfiguration nowhere = ClientConfiguration.newBuilder()
-            .setEndpoints("127.0.0.1:" + freePort()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(1))
+            .setEndpoints("127.0.0.1:" + freePort()).setRequestTimeout(Duration.ofSeconds(1))
             .setMaxStartupAttempts(1).build();
         failures.add(attempt("RocketMQ unreachable (nobody at the proxy endpoint)",
             () -> provider.newProducerBuilder().setClientConfiguration(nowhere).setTopics(topic).build().close()));

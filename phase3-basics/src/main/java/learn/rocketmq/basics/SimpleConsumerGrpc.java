@@ -57,7 +57,7 @@ public class SimpleConsumerGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
         // 1. The simple consumer: a group, a subscription, and how long receive() may wait for
         //    messages to arrive (long polling).

@@ -39,7 +39,7 @@ public class SyncProducerGrpc {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
             ClientServiceProvider provider = ClientServiceProvider.loadService();
             ClientConfiguration configuration = ClientConfiguration.newBuilder()
-                .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+                .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
             List<SendReceipt> receipts = new ArrayList<>();
             try (Producer producer = provider.newProducerBuilder().setClientConfiguration(configuration)

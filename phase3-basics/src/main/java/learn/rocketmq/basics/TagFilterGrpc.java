@@ -47,7 +47,7 @@ public class TagFilterGrpc {
 
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
         Set<String> receivedKeys = ConcurrentHashMap.newKeySet();
         Set<String> receivedTags = ConcurrentHashMap.newKeySet();

@@ -57,7 +57,6 @@ public class TransactionMessagesGrpc {
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy())
-            .enableSsl(false)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
 

@@ -17,7 +17,7 @@ class CreateProducerGrpcTest {
         CreateProducerGrpc.Result result = CreateProducerGrpc.run(rocketmq, UniqueNames.of("CreateProducerGrpc"));
 
         assertThat(result.configuration().getEndpoints()).isEqualTo(rocketmq.proxy());
-        assertThat(result.configuration().isSslEnabled()).isFalse();
+        assertThat(result.configuration().isSslEnabled()).isTrue(); // and the send below went over TLS
         assertThat(result.configuration().getRequestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(result.sent().getMessageId()).isNotNull();
         assertThat(result.sent().getMessageId().toString()).isNotBlank();

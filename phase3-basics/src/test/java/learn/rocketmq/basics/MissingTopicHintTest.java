@@ -22,7 +22,7 @@ class MissingTopicHintTest {
         String topic = UniqueNames.of("NoSuchTopic");
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(3)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(3)).build();
 
         Throwable e = catchThrowable(() -> provider.newProducerBuilder()
             .setClientConfiguration(configuration).setTopics(topic).build().close());

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQExtension;
 import learn.rocketmq.stack.UniqueNames;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -52,6 +54,22 @@ class SendResultsAndErrorsTest {
         assertThat(unreachable.error()).isInstanceOf(IllegalStateException.class)
             .hasRootCauseInstanceOf(org.apache.rocketmq.remoting.exception.RemotingConnectException.class);
         assertThat(unreachable.hint()).startsWith("Cannot reach RocketMQ").contains("Is it running?");
+    }
+
+    @Test
+    void aDefaultInstallationCreatesTheMissingTopicOnItsFirstSend(RocketMQ rocketmq) throws Exception {
+        // A broker as ./rocketmq up and docker compose run it: autoCreateTopicEnable=true.
+        try (EmbeddedRocketMQ defaults = EmbeddedRocketMQ.start(rocketmq.profile(), Map.of("autoCreateTopicEnable", "true"));
+             RocketMQAdmin admin = RocketMQAdmin.connect(defaults.rocketMQ())) {
+            String topic = UniqueNames.of("SendResultsAndErrorsAuto");
+            SendResultsAndErrors.Result result = SendResultsAndErrors.run(defaults.rocketMQ(), topic, UniqueNames.of("send-auto"));
+
+            SendResultsAndErrors.Failure missing = result.failures().stream()
+                .filter(f -> f.attempt().equals("a topic that does not exist")).findFirst().orElseThrow();
+            assertThat(missing.error()).isNull();
+            assertThat(missing.hint()).contains("autoCreateTopicEnable=true");
+            assertThat(admin.api().fetchAllTopicList().getTopicList()).contains(topic + "-missing");
+        }
     }
 
     @Test

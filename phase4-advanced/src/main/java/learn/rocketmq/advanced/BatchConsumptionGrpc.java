@@ -299,7 +299,7 @@ public class BatchConsumptionGrpc {
     }
 
     private static ClientConfiguration configuration(RocketMQ rocketmq) {
-        return ClientConfiguration.newBuilder().setEndpoints(rocketmq.proxy()).enableSsl(false)
+        return ClientConfiguration.newBuilder().setEndpoints(rocketmq.proxy())
             .setRequestTimeout(Duration.ofSeconds(5)).build();
     }
 

@@ -115,7 +115,7 @@ public class EventDrivenMicroservices {
         String topic = prefix + "-events";
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
         // Each service's own state: in real life its own database, shared by its instances.
         Map<String, OrderStatus> orders = new ConcurrentHashMap<>();

@@ -97,7 +97,7 @@ public class GlobalOrderingGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
         // 1. One producer, synchronous sends, in sequence. With one message group, every message is
         //    in "ledger-0": one sequence for the whole topic (and three of the four queues stay empty).

@@ -87,7 +87,7 @@ public class MessageFilteringSystem {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
         Map<String, Set<String>> received = new LinkedHashMap<>();
         CountDownLatch sawSentinel = new CountDownLatch(SUBSCRIBERS.size());
         List<PushConsumer> subscribers = new ArrayList<>();

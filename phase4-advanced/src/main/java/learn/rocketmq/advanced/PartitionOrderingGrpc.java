@@ -60,7 +60,7 @@ public class PartitionOrderingGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
         int total = keys * steps;
         Map<String, List<Integer>> sequenceByKey = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(total);

@@ -81,7 +81,7 @@ public class RetryPolicyGrpc {
 
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
         long t0 = System.currentTimeMillis();
         List<Delivery> deliveries = new CopyOnWriteArrayList<>();
         // 2. "always-fails" returns FAILURE every time (it ends in the DLQ); "succeeds-last" throws

@@ -78,7 +78,7 @@ public class Sql92FilteringGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmq.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
 
         Map<String, Set<String>> received = new LinkedHashMap<>();
         CountDownLatch endSeen = new CountDownLatch(expressions.size());
@@ -142,7 +142,7 @@ public class Sql92FilteringGrpc {
         }
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
-            .setEndpoints(rocketmqWithoutSql.proxy()).enableSsl(false).setRequestTimeout(Duration.ofSeconds(5)).build();
+            .setEndpoints(rocketmqWithoutSql.proxy()).setRequestTimeout(Duration.ofSeconds(5)).build();
         List<String> received = new ArrayList<>();
         try (SimpleConsumer consumer = provider.newSimpleConsumerBuilder()
             .setClientConfiguration(configuration)

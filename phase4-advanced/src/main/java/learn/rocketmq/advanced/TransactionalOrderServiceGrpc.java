@@ -105,7 +105,6 @@ public class TransactionalOrderServiceGrpc implements AutoCloseable {
     static ClientConfiguration configuration(RocketMQ rocketmq) {
         return ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.requireProxy())
-            .enableSsl(false)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
     }

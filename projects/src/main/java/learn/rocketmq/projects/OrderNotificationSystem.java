@@ -86,7 +86,6 @@ public class OrderNotificationSystem {
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy())
-            .enableSsl(false)
             .setRequestTimeout(Duration.ofSeconds(5))
             .build();
 

@@ -55,16 +55,17 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private final String brokerAddress;
     private final long startMillis;
     private final long stopWaitSeconds;
+    private final Launched server;
 
-    private EmbeddedRocketMQ(Process process, Path baseDir, Path logDir, RocketMQ rocketMQ, String brokerAddress,
-                             long startMillis, long stopWaitSeconds) {
-        this.stopWaitSeconds = stopWaitSeconds;
-        this.process = process;
-        this.baseDir = baseDir;
-        this.logDir = logDir;
+    private EmbeddedRocketMQ(Launched server, RocketMQ rocketMQ, String brokerAddress) {
+        this.server = server;
+        this.process = server.process;
+        this.baseDir = server.baseDir;
+        this.logDir = server.logDir;
+        this.stopWaitSeconds = server.stopWaitSeconds;
+        this.startMillis = server.millis;
         this.rocketMQ = rocketMQ;
         this.brokerAddress = brokerAddress;
-        this.startMillis = startMillis;
     }
 
     /** Starts a stack on free ports and waits until its broker is registered and the proxy listens. */
@@ -83,27 +84,33 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     }
 
     /**
-     * The same server on the standard ports (NameServer 9876, broker 10911, proxy 8081 gRPC and
-     * 8080 remoting) with RocketMQ's default settings: what {@code ./rocketmq up} runs.
+     * What {@code ./rocketmq up} runs: the same server with RocketMQ's default settings, on the
+     * standard ports (NameServer 9876, broker 10911, proxy 8081 gRPC and 8080 remoting) or on free
+     * ones, with its store, logs and config kept in {@code dataDir} across restarts, and the JVM
+     * settings of a long-lived server. {@link #close()} stops it cleanly.
      */
-    public static EmbeddedRocketMQ startOnStandardPorts() {
-        return start(StackProfile.DEFAULTS, Map.of(), true);
+    public static EmbeddedRocketMQ startStandalone(Path dataDir, boolean standardPorts) {
+        return start(StackProfile.DEFAULTS, Map.of(), standardPorts, dataDir.toAbsolutePath());
     }
 
     private static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> settings, boolean standardPorts) {
+        return start(profile, settings, standardPorts, null);
+    }
+
+    private static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> settings, boolean standardPorts,
+                                          Path dataDir) {
         List<String> args = new ArrayList<>();
         if (standardPorts) {
             args.add("--standard-ports");
         }
-        Launched server = launch(profile, settings, args);
+        Launched server = launch(profile, settings, args, dataDir);
         String namesrv = field(server.readyLine, "namesrv");
         String proxy = field(server.readyLine, "proxy");
         RocketMQ rocketMQ = new RocketMQ(namesrv, proxy,
             "an embedded RocketMQ 5.5.0 (NameServer " + namesrv + ", proxy " + proxy + ", started in "
                 + server.millis + " ms, " + (profile == StackProfile.FAST_TESTS ? "fast-test timing" : "default settings") + ")",
             profile);
-        return new EmbeddedRocketMQ(server.process, server.baseDir, server.logDir, rocketMQ, field(server.readyLine, "broker"),
-            server.millis, server.stopWaitSeconds);
+        return new EmbeddedRocketMQ(server, rocketMQ, field(server.readyLine, "broker"));
     }
 
     /**
@@ -118,35 +125,49 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         if (!settings.containsKey("brokerName")) {
             throw new IllegalArgumentException("name the broker: startBroker(Map.of(\"brokerName\", \"broker-b\", ...))");
         }
-        Launched server = launch(rocketMQ.profile(), settings, List.of("--join", rocketMQ.nameServer()));
+        Launched server = launch(rocketMQ.profile(), settings, List.of("--join", rocketMQ.nameServer()), null);
         return new EmbeddedBroker(settings.get("brokerName"), field(server.readyLine, "broker"), server.process,
             server.baseDir, server.logDir, server.stopWaitSeconds);
     }
 
-    /** A server process that printed its READY line. */
-    private record Launched(Process process, Path baseDir, Path logDir, String readyLine, long millis, long stopWaitSeconds) {
+    /**
+     * A server process that printed its READY line; {@code stopped} completes with its
+     * {@code STOPPED} line (a kept store's clean stop) or empty when the process ends without one.
+     */
+    private record Launched(Process process, Path baseDir, Path logDir, String readyLine, long millis, long stopWaitSeconds,
+                            boolean kept, CompletableFuture<Optional<String>> stopped) {
     }
 
-    private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs) {
+    /** {@code keptDir}: the store's directory, kept across runs ({@code ./rocketmq up}); null: a temporary one. */
+    private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path keptDir) {
         long t0 = System.nanoTime();
+        boolean kept = keptDir != null;
         try {
             Files.createDirectories(WORK);
             sweepOrphans();
-            Path baseDir = Files.createTempDirectory(WORK, "stack-" + ProcessHandle.current().pid() + "-");
-            Path logs = Files.createDirectories(logDirFor(baseDir));
+            Path baseDir = kept ? Files.createDirectories(keptDir)
+                : Files.createTempDirectory(WORK, "stack-" + ProcessHandle.current().pid() + "-");
+            Path logs = Files.createDirectories(kept ? baseDir.resolve("logs") : logDirFor(baseDir));
             Files.createDirectories(baseDir.resolve("home"));
 
             List<String> classPath = serverClassPath();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(serverJvmOptions(baseDir, logs));
-            command.addAll(classDataSharing(classPath));
+            command.addAll(kept ? longLivedJvmOptions() : quickStartJvmOptions());
+            command.addAll(commonJvmOptions(baseDir, logs));
+            command.addAll(classDataSharing(classPath, kept ? "long-lived" : "quick-start"));
             command.add("-cp");
             command.add(String.join(java.io.File.pathSeparator, classPath));
             command.add("learn.rocketmq.stack.server.ServerMain");
             command.add("--base-dir");
             command.add(baseDir.toString());
             command.add("--watch-stdin");
+            if (kept) {
+                command.add("--keep-store");
+            }
+            // TLS and plaintext on every port, as a default installation (certificate made once).
+            command.add("--tls-dir");
+            command.add(WORK.resolve("tls").toString());
             command.addAll(serverArgs);
             if (profile == StackProfile.FAST_TESTS) {
                 command.add("--fast-tests");
@@ -159,13 +180,16 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 .redirectError(logs.resolve("server-stderr.log").toFile())
                 .start();
             recordArchiveOwner(command, process);
-            // A run that records the class-data archive needs a few seconds after it is told to stop.
-            long stopWaitSeconds = writesArchive(command) ? 30 : 2;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, baseDir, stopWaitSeconds),
+            // A run that records the class-data archive needs a few seconds after it is told to stop;
+            // a clean stop of a kept store, the broker's own shutdown (seconds).
+            long stopWaitSeconds = writesArchive(command) || kept ? 60 : 2;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, kept ? null : baseDir, stopWaitSeconds),
                 "embedded-rocketmq-stop"));
 
-            String ready = awaitReadyLine(process, logs);
-            return new Launched(process, baseDir, logs, ready, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stopWaitSeconds);
+            CompletableFuture<Optional<String>> stopped = new CompletableFuture<>();
+            String ready = awaitReadyLine(process, logs, stopped);
+            return new Launched(process, baseDir, logs, ready, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                stopWaitSeconds, kept, stopped);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded RocketMQ: " + e.getMessage(), e);
         }
@@ -178,6 +202,16 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     /** The broker's own address (host:port), for admin calls and storage lessons. */
     public String brokerAddress() {
         return brokerAddress;
+    }
+
+    /** The proxy's remoting endpoint (classic clients may use it instead of the broker). */
+    public String proxyRemotingAddress() {
+        return field(server.readyLine, "proxyRemoting");
+    }
+
+    /** The server process's exit code, once it has ended. */
+    public Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
     /** The server process: its pid, its memory; phase 5 kills it on purpose. */
@@ -202,12 +236,25 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         return startMillis;
     }
 
-    /** Ends the server process at once (no slow graceful broker shutdown) and deletes its files. */
+    /**
+     * A temporary stack: ends the server process at once (no slow graceful broker shutdown) and
+     * deletes its files. A kept store ({@link #startStandalone}): stops the servers cleanly and
+     * keeps them; see {@link #stopReport()}.
+     */
     @Override
     public void close() {
-        stop(process, baseDir, stopWaitSeconds);
+        stop(process, server.kept ? null : baseDir, stopWaitSeconds);
     }
 
+    /**
+     * For a kept store, once its process has ended: "stopped cleanly in N ms", or empty when it
+     * ended without a clean stop (killed, crashed).
+     */
+    public Optional<String> stopReport() {
+        return server.stopped.join().map(line -> "stopped cleanly in " + line.substring(line.indexOf(' ') + 1) + " ms");
+    }
+
+    /** {@code baseDir} null: keep the directory. */
     static void stop(Process process, Path baseDir, long waitSeconds) {
         try {
             process.getOutputStream().close(); // the child's cue: it halts and deletes its directory
@@ -222,10 +269,13 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        deleteTree(baseDir);
+        if (baseDir != null) {
+            deleteTree(baseDir);
+        }
     }
 
-    private static String awaitReadyLine(Process process, Path logs) throws IOException {
+    private static String awaitReadyLine(Process process, Path logs, CompletableFuture<Optional<String>> stopped)
+        throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try {
@@ -254,15 +304,19 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             throw new IllegalStateException("The embedded RocketMQ did not start: " + line.substring(7)
                 + "\n--- last lines of its logs ---\n" + tail);
         }
-        // Keep draining stdout so the child never blocks on a full pipe.
+        // Keep draining stdout so the child never blocks on a full pipe; the rest goes to its log files.
         Thread drain = new Thread(() -> {
             try {
-                while (out.readLine() != null) {
-                    // discarded: the server logs to its own files
+                String next;
+                while ((next = out.readLine()) != null) {
+                    if (next.startsWith(learn.rocketmq.stack.server.ServerMain.STOPPED + " ")) {
+                        stopped.complete(Optional.of(next));
+                    }
                 }
             } catch (IOException ignored) {
                 // process gone
             }
+            stopped.complete(Optional.empty());
         }, "embedded-rocketmq-stdout");
         drain.setDaemon(true);
         drain.start();
@@ -291,25 +345,39 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private static final java.time.format.DateTimeFormatter LOG_DIR_TIME =
         java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-    private static List<String> serverJvmOptions(Path baseDir, Path logs) {
+    /**
+     * A stack for one lesson or one test JVM: small and quick to start, a learning broker, not a
+     * production one. C1 only: the server does little work and starts much faster.
+     */
+    private static List<String> quickStartJvmOptions() {
+        return List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    }
+
+    /**
+     * {@code ./rocketmq up}: a server that runs for hours and may be benchmarked, set up as
+     * RocketMQ's own start scripts set up a broker (G1 and its tuning from bin/runbroker.sh, full
+     * JIT), with a heap for a laptop instead of their -Xms8g (one JVM holds NameServer, broker
+     * and proxy).
+     */
+    private static List<String> longLivedJvmOptions() {
+        return List.of("-server", "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=16m",
+            "-XX:G1ReservePercent=25", "-XX:InitiatingHeapOccupancyPercent=30", "-XX:SoftRefLRUPolicyMSPerMB=0",
+            "-XX:-OmitStackTraceInFastThrow");
+    }
+
+    private static List<String> commonJvmOptions(Path baseDir, Path logs) {
         return List.of(
-            // Small and quick to start: a learning broker, not a production one (whose scripts ask
-            // for -Xms8g). C1 only: the server does little work and starts much faster.
             // Direct memory: every thread that writes to the store (send, pull/pop, ack, proxy
             // gRPC, schedule, timer, revive, ...) keeps its own encoder buffer of maxMessageSize
             // (4 MiB) + 64 KiB, allocated on first use: 256m ran out after ~60 of them, and
             // writes then failed with "OutOfMemoryError: Cannot reserve 4259840 bytes of direct
             // buffer memory" (5.x retries and large batches stopped). A limit, not a reservation.
-            "-Xms64m", "-Xmx384m", "-XX:MaxDirectMemorySize=1g", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-XX:MaxDirectMemorySize=1g", "-Xshare:auto",
             // Everything the server writes goes below its base directory, never the learner's home.
             "-Duser.home=" + baseDir.resolve("home"),
             "-Drocketmq.home.dir=" + baseDir,
             "-Dstack.log.dir=" + logs,
             "-Drmq.logback.configurationFile=" + RESOURCES + "server-logback.xml",
-            // The classic remoting ports run without TLS (the proxy's gRPC port still accepts
-            // both, as RocketMQ's default "permissive" mode does); saves seconds of start-up.
-            "-Dtls.server.mode=disabled",
             // What RocketMQ's own start scripts open up on JDK 9+ (memory-mapped files, Netty).
             "--add-opens=java.base/java.nio=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -320,11 +388,13 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     /**
      * JDK class-data sharing: the first run writes an archive of every class it loaded, later runs
-     * map it instead of loading and verifying thousands of classes again. Keyed by JDK and class path.
+     * map it instead of loading and verifying thousands of classes again. Keyed by JDK, class path
+     * and JVM settings (the quick-start and long-lived ones each have their own).
      */
-    private static List<String> classDataSharing(List<String> classPath) throws IOException {
+    private static List<String> classDataSharing(List<String> classPath, String flavour) throws IOException {
         Path dir = Files.createDirectories(WORK.resolve("cds"));
-        String key = sha256(System.getProperty("java.home") + "|" + Runtime.version() + "|" + String.join("|", classPath));
+        String key = sha256(flavour + "|" + System.getProperty("java.home") + "|" + Runtime.version() + "|"
+            + String.join("|", classPath));
         Path archive = dir.resolve(key + ".jsa");
         if (Files.exists(archive)) {
             return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");

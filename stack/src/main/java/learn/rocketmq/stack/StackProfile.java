@@ -7,7 +7,7 @@ package learn.rocketmq.stack;
  *   <li>{@link #DEFAULTS}: RocketMQ's own defaults (delay levels 1s 5s 10s 30s 1m ..., transaction
  *   check after 6 s then every 30 s, 1 s timer precision). Lessons, {@code ./rocketmq up} and the
  *   Compose stack run this way, so what a lesson prints is what a real installation does.</li>
- *   <li>{@link #FAST_TESTS}: timing only is shortened, so tests watch in seconds what takes minutes:
+ *   <li>{@link #FAST_TESTS}: timing is shortened, so tests watch in seconds what takes minutes, and topics are never created by a send (a lesson that forgets its topic fails its test):
  *   the broker and proxy keys of {@code config/fast-tests.conf}, plus the client side below.
  *   Tests read the values they assert against from here, never from literals.</li>
  * </ul>

@@ -54,16 +54,22 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * <p>Arguments: {@code --base-dir DIR} (store, logs, home; required), {@code --standard-ports}
  * (9876, 10911, 8081, 8080; otherwise free ports), {@code --fast-tests} (apply
  * config/fast-tests.conf), {@code --watch-stdin} (exit, deleting the base dir, when standard input
- * closes: the parent has gone, even by kill -9), {@code --set key=value}
+ * closes: the parent has gone, even by kill -9), {@code --keep-store} (the base dir is kept: a stop,
+ * by signal or by the parent's end, shuts the servers down cleanly and prints
+ * {@code STOPPED <ms>}), {@code --set key=value}
  * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable),
  * {@code --join H:P} (start only a broker, registering with the NameServer at H:P: a second
- * master, or a slave; its settings, brokerName first, come with {@code --set}).
+ * master, or a slave; its settings, brokerName first, come with {@code --set}),
+ * {@code --tls-dir DIR} (every port accepts TLS and plaintext, as in a default installation, with
+ * the certificate kept in DIR; see {@link ServerCertificate}).
  * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}
  * ({@code READY broker=H:P} with {@code --join}).
  */
 public final class ServerMain {
 
     public static final String READY = "READY";
+    /** Printed when a {@code --keep-store} server has stopped cleanly: {@code STOPPED <ms>}. */
+    public static final String STOPPED = "STOPPED";
     private static final String CONFIG = "/learn/rocketmq/stack/config/";
 
     public static void main(String[] args) throws Exception {
@@ -71,7 +77,9 @@ public final class ServerMain {
         boolean standardPorts = false;
         boolean fastTests = false;
         boolean watchStdin = false;
+        boolean keepStore = false;
         String join = null;
+        Path tlsDir = null;
         Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -79,7 +87,9 @@ public final class ServerMain {
                 case "--standard-ports" -> standardPorts = true;
                 case "--fast-tests" -> fastTests = true;
                 case "--watch-stdin" -> watchStdin = true;
+                case "--keep-store" -> keepStore = true;
                 case "--join" -> join = args[++i];
+                case "--tls-dir" -> tlsDir = Path.of(args[++i]).toAbsolutePath();
                 case "--set" -> {
                     String kv = args[++i];
                     overrides.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
@@ -90,19 +100,35 @@ public final class ServerMain {
         if (baseDir == null) {
             throw new IllegalArgumentException("--base-dir is required");
         }
-        PrintStream out = System.out;
-        Path finalBaseDir = baseDir;
-        if (watchStdin) {
-            watchParent(finalBaseDir);
+        if (tlsDir != null) {
+            ServerCertificate.usePermissiveTls(tlsDir); // before any server class reads the TLS settings
         }
-        // Ending the process is instant and loses nothing the OS has not got: the store is
-        // memory-mapped files, so written pages survive the JVM (only a machine crash loses them).
-        // A graceful broker shutdown takes 8-30 s, which nobody wants at Ctrl-C.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(0), "stack-exit"));
+        PrintStream out = System.out;
+        if (keepStore) {
+            // ./rocketmq up: a stop (Ctrl-C, SIGTERM, or the parent gone) shuts the servers down as
+            // RocketMQ's own shutdown hook does, so the next start finds a clean store.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanStop(out), "stack-clean-stop"));
+            if (watchStdin) {
+                watchParent(() -> {
+                    cleanStop(out);
+                    Runtime.getRuntime().halt(0);
+                });
+            }
+        } else {
+            // A test's stack: ending the process is instant and loses nothing the OS has not got
+            // (the store is memory-mapped files; written pages survive the JVM), and the store is
+            // deleted anyway. A graceful broker shutdown takes seconds nobody needs here.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(0), "stack-exit"));
+            if (watchStdin) {
+                Path finalBaseDir = baseDir;
+                watchParent(() -> deleteUntilGone(finalBaseDir));
+            }
+        }
 
         try {
             if (join != null) {
                 BrokerController broker = startBroker(baseDir, Ports.free().broker, join, loadSettings(fastTests, overrides));
+                RUNNING.add(broker::shutdown);
                 out.println(READY + " broker=" + broker.getBrokerAddr() + " pid=" + ProcessHandle.current().pid());
             } else {
                 Ports ports = standardPorts ? Ports.standard() : Ports.free();
@@ -122,6 +148,69 @@ public final class ServerMain {
     }
 
     record Started(String namesrv, String broker, String proxy, String proxyRemoting) {
+    }
+
+    /** What a clean stop shuts down, in order (proxy, broker, NameServer). */
+    private static final List<ThrowingRunnable> RUNNING = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static boolean stopped;
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /**
+     * Shuts the servers down as RocketMQ's own shutdown hooks do: the broker persists its topics,
+     * groups and consumer offsets, flushes the store and removes its {@code abort} file, so the
+     * next start on this store is a normal one (after a crash it recovers the store instead).
+     * Then prints {@code STOPPED <ms>} for the parent.
+     */
+    private static synchronized void cleanStop(PrintStream out) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long t0 = System.nanoTime();
+        Thread waker = wakeIdleEventThreads(Thread.currentThread());
+        for (ThrowingRunnable server : RUNNING) {
+            try {
+                server.run();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }
+        waker.interrupt();
+        out.println(STOPPED + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        out.flush();
+    }
+
+    /**
+     * Each remoting server and client has an event thread that polls its queue every 3 s and only
+     * then sees it was told to stop; a shutdown joins them one after another (15 s measured here).
+     * While the stop waits for one, that one is woken (interrupted): it finds itself stopped and ends.
+     */
+    private static Thread wakeIdleEventThreads(Thread stopping) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread waker = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                // Thread.join waits on the joined thread's monitor: that names the thread.
+                java.lang.management.ThreadInfo info = threads.getThreadInfo(stopping.getId());
+                java.lang.management.LockInfo joined = info == null ? null : info.getLockInfo();
+                if (joined != null && joined.getClassName().equals(Thread.class.getName())) {
+                    Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> System.identityHashCode(t) == joined.getIdentityHashCode())
+                        .filter(t -> t.getName().startsWith("NettyEventExecutor"))
+                        .forEach(Thread::interrupt);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "stack-stop-waker");
+        waker.setDaemon(true);
+        waker.start();
+        return waker;
     }
 
     /** The fast-test profile (if asked for) with this stack's own settings on top. */
@@ -167,8 +256,8 @@ public final class ServerMain {
             return namesrv;
         });
 
-        // 3a. Proxy configuration and its gRPC server's TLS context (a self-signed certificate in
-        // "permissive" mode: plain and TLS clients both work), the slowest single step.
+        // 3a. Proxy configuration and its gRPC server's TLS context ("permissive" mode, as a default
+        // installation: TLS and plaintext clients both work; see ServerCertificate).
         CompletableFuture<GrpcServerBuilder> grpcReady = CompletableFuture.supplyAsync(() -> {
             try {
                 System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyJson.toString());
@@ -179,6 +268,9 @@ public final class ServerMain {
                 proxyConfig.setNamesrvAddr(namesrvAddr);
                 proxyConfig.setGrpcServerPort(ports.proxy);
                 proxyConfig.setRemotingListenPort(ports.proxyRemoting);
+                if ("false".equals(System.getProperty("tls.test.mode.enable"))) {
+                    ServerCertificate.configure(proxyConfig);
+                }
                 Properties proxyFast = new Properties();
                 fast.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
                     .forEach(k -> proxyFast.setProperty(k.substring("proxy.".length()), fast.getProperty(k)));
@@ -204,12 +296,21 @@ public final class ServerMain {
         GrpcServer grpcServer = grpcBuilder.addService(application).configInterceptor().build();
         RemotingProtocolServer remotingServer = new RemotingProtocolServer(processor, new TlsCertificateManager());
 
-        join(namesrvReady);
+        NamesrvController namesrv = join(namesrvReady);
+        RUNNING.add(namesrv::shutdown);
         broker.start();
+        RUNNING.add(0, broker::shutdown);
         processor.start();
         application.start();
         grpcServer.start();
         remotingServer.start();
+        // Stopped first: no client is served while the broker below shuts down.
+        RUNNING.add(0, () -> {
+            remotingServer.shutdown();
+            grpcServer.shutdown();
+            application.shutdown();
+            processor.shutdown();
+        });
         awaitRegistration(broker);
         return new Started(namesrvAddr, broker.getBrokerAddr(), host + ":" + ports.proxy,
             host + ":" + ports.proxyRemoting);
@@ -309,8 +410,11 @@ public final class ServerMain {
         }
     }
 
-    /** Ends this JVM when standard input closes: the parent JVM has exited or was killed. */
-    private static void watchParent(Path baseDir) {
+    /**
+     * Ends this JVM when standard input closes (the parent JVM has exited or was killed), after
+     * {@code beforeExit}.
+     */
+    private static void watchParent(Runnable beforeExit) {
         Thread watcher = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {
@@ -319,19 +423,23 @@ public final class ServerMain {
             } catch (IOException ignored) {
                 // Closed: same as end of stream.
             }
-            // The servers keep writing (logs, store files) until the halt: delete until it is gone.
-            for (int attempt = 0; attempt < 20 && Files.exists(baseDir); attempt++) {
-                deleteTree(baseDir);
-                try {
-                    Thread.sleep(Files.exists(baseDir) ? 100 : 0);
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
+            beforeExit.run();
             Runtime.getRuntime().halt(0);
         }, "stack-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /** The servers keep writing (logs, store files) until the halt: delete until it is gone. */
+    private static void deleteUntilGone(Path dir) {
+        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
+            deleteTree(dir);
+            try {
+                Thread.sleep(Files.exists(dir) ? 100 : 0);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
     }
 
     static void deleteTree(Path dir) {
