@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 
 /**
  * A real NameServer + Broker + 5.x Proxy in a child JVM of this one, on free ports, with its
- * store, logs and home in a temporary directory that is gone after {@link #close()}.
+ * store, logs and home in a temporary directory that is gone after {@link #close()}; or, for
+ * {@code ./rocketmq up} ({@link #startStandalone}), in a directory kept across restarts.
  *
  * <p>Why a separate process: the proxy's gRPC classes and {@code rocketmq-client-java}'s cannot
  * share a class loader, a separate process keeps a lesson's class path client-only, and a
@@ -177,7 +178,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 command.add(key + "=" + value);
             });
             Process process = new ProcessBuilder(command)
-                .redirectError(logs.resolve("server-stderr.log").toFile())
+                .redirectError(kept ? ProcessBuilder.Redirect.appendTo(logs.resolve("server-stderr.log").toFile())
+                    : ProcessBuilder.Redirect.to(logs.resolve("server-stderr.log").toFile()))
                 .start();
             recordArchiveOwner(command, process);
             // A run that records the class-data archive needs a few seconds after it is told to stop;
