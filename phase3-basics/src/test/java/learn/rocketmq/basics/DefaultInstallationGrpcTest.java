@@ -40,7 +40,8 @@ class DefaultInstallationGrpcTest {
     void aClientConfiguredWithItsEndpointsAloneSendsAndReceives() throws Exception {
         Stack.clientLogsToTemp();
         // What ./rocketmq up runs (on free ports here, with its data in a temp folder).
-        try (EmbeddedRocketMQ standalone = EmbeddedRocketMQ.startStandalone(data, false)) {
+        EmbeddedRocketMQ standalone = EmbeddedRocketMQ.startStandalone(data, false);
+        try {
             String endpoints = standalone.rocketMQ().proxy();
             DefaultMQAdminExt mqadmin = new DefaultMQAdminExt();
             mqadmin.setNamesrvAddr(standalone.rocketMQ().nameServer());
@@ -80,6 +81,18 @@ class DefaultInstallationGrpcTest {
                 assertThat(received.get(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS))
                     .isEqualTo("This is a normal message for Apache RocketMQ");
             }
+
+            // The same port takes plaintext too ("permissive", as a default proxy): a client told
+            // enableSsl(false), as code written for a plaintext-only proxy is, works unchanged.
+            ClientConfiguration plaintext = ClientConfiguration.newBuilder().setEndpoints(endpoints).enableSsl(false).build();
+            try (Producer producer = provider.newProducerBuilder().setClientConfiguration(plaintext).setTopics("TestTopic").build()) {
+                assertThat(producer.send(provider.newMessageBuilder().setTopic("TestTopic")
+                    .setBody("plaintext".getBytes(StandardCharsets.UTF_8)).build()).getMessageId()).isNotNull();
+            }
+        } finally {
+            // Killed, not stopped cleanly (6-9 s): its data is thrown away with the temp folder.
+            standalone.serverProcess().destroyForcibly();
+            standalone.serverProcess().onExit().join();
         }
     }
 }
