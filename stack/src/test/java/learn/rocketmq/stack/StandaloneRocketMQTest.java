@@ -68,7 +68,9 @@ class StandaloneRocketMQTest {
         // 2. RocketMQ's quickstart: the producer sends 1000 messages to TopicTest, a topic nobody
         //    created (a default broker creates it on first send); the consumer reads them all.
         Program producer = run("org.apache.rocketmq.example.quickstart.Producer", first.nameServer());
-        assertThat(producer.process.waitFor()).isZero();
+        // The quickstart producer retries a failed send forever (1 s apart): bound the wait.
+        assertThat(producer.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("producer finished").isTrue();
+        assertThat(producer.process.exitValue()).isZero();
         Set<String> sent = producer.matches(Pattern.compile("SendResult \\[sendStatus=SEND_OK, msgId=(\\w+)"));
         assertThat(sent).hasSize(QUICKSTART_MESSAGES);
         Program consumer = run("org.apache.rocketmq.example.quickstart.Consumer", first.nameServer());
