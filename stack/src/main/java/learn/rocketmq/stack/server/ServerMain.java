@@ -170,7 +170,7 @@ public final class ServerMain {
         }
         stopped = true;
         long t0 = System.nanoTime();
-        Thread waker = wakeIdleEventThreads(Thread.currentThread());
+        Thread waker = learn.rocketmq.stack.IdleEventThreads.wakeWhileJoining(Thread.currentThread());
         for (ThrowingRunnable server : RUNNING) {
             try {
                 server.run();
@@ -181,36 +181,6 @@ public final class ServerMain {
         waker.interrupt();
         out.println(STOPPED + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         out.flush();
-    }
-
-    /**
-     * Each remoting server and client has an event thread that polls its queue every 3 s and only
-     * then sees it was told to stop; a shutdown joins them one after another (15 s measured here).
-     * While the stop waits for one, that one is woken (interrupted): it finds itself stopped and ends.
-     */
-    private static Thread wakeIdleEventThreads(Thread stopping) {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Thread waker = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                // Thread.join waits on the joined thread's monitor: that names the thread.
-                java.lang.management.ThreadInfo info = threads.getThreadInfo(stopping.getId());
-                java.lang.management.LockInfo joined = info == null ? null : info.getLockInfo();
-                if (joined != null && joined.getClassName().equals(Thread.class.getName())) {
-                    Thread.getAllStackTraces().keySet().stream()
-                        .filter(t -> System.identityHashCode(t) == joined.getIdentityHashCode())
-                        .filter(t -> t.getName().startsWith("NettyEventExecutor"))
-                        .forEach(Thread::interrupt);
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "stack-stop-waker");
-        waker.setDaemon(true);
-        waker.start();
-        return waker;
     }
 
     /** The fast-test profile (if asked for) with this stack's own settings on top. */
