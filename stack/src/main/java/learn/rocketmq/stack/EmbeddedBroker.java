@@ -52,6 +52,6 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Ends the broker process at once and deletes its files. */
     @Override
     public void close() {
-        EmbeddedRocketMQ.stop(process, baseDir, stopWaitSeconds);
+        ServerProcess.stop(process, baseDir, stopWaitSeconds);
     }
 }

@@ -37,7 +37,7 @@ public final class StandaloneRocketMQ {
         }
         data = data.toAbsolutePath();
         if (fresh && inUse(data) == null) {
-            EmbeddedRocketMQ.deleteTree(data);
+            WorkDir.deleteTree(data);
         }
         String inUse = inUse(data);
         if (inUse != null) {

@@ -261,7 +261,7 @@ class EmbeddedRocketMQTest {
 
     @Test
     void serverClassPathHoldsNoGrpcClient() throws Exception {
-        List<String> classPath = EmbeddedRocketMQ.serverClassPath();
+        List<String> classPath = ServerClassPath.serverClassPath();
         assertThat(classPath).noneMatch(entry -> entry.contains("rocketmq-client-java"));
         assertThat(classPath).anyMatch(entry -> entry.contains("rocketmq-broker"));
         assertThat(classPath).allMatch(entry -> entry.endsWith(".jar"));

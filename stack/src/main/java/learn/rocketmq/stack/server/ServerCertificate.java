@@ -66,7 +66,7 @@ final class ServerCertificate {
         try {
             Files.move(fresh, current, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException anotherStartWon) {
-            ServerMain.deleteTree(fresh);
+            learn.rocketmq.stack.WorkDir.deleteTree(fresh);
         }
         return current;
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -19,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.BrokerStartup;
 import org.apache.rocketmq.broker.ConfigContext;
@@ -403,23 +401,12 @@ public final class ServerMain {
     /** The servers keep writing (logs, store files) until the halt: delete until it is gone. */
     private static void deleteUntilGone(Path dir) {
         for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
-            deleteTree(dir);
+            learn.rocketmq.stack.WorkDir.deleteTree(dir);
             try {
                 Thread.sleep(Files.exists(dir) ? 100 : 0);
             } catch (InterruptedException e) {
                 break;
             }
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // Best effort: the parent deletes what is left.
         }
     }
 
