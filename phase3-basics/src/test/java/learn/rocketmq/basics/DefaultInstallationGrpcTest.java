@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import learn.rocketmq.stack.EmbeddedRocketMQ;
+import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Stack;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
@@ -18,7 +19,6 @@ import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.SendReceipt;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,16 +43,12 @@ class DefaultInstallationGrpcTest {
         EmbeddedRocketMQ standalone = EmbeddedRocketMQ.startStandalone(data, false);
         try {
             String endpoints = standalone.rocketMQ().proxy();
-            DefaultMQAdminExt mqadmin = new DefaultMQAdminExt();
-            mqadmin.setNamesrvAddr(standalone.rocketMQ().nameServer());
-            mqadmin.start();
-            try {
-                mqadmin.createAndUpdateTopicConfig(standalone.brokerAddress(), new TopicConfig("TestTopic", 8, 8));
+            // What mqadmin updateTopic and updateSubGroup send, untyped as the quick start's.
+            try (RocketMQAdmin mqadmin = RocketMQAdmin.connect(standalone.rocketMQ())) {
+                mqadmin.api().createAndUpdateTopicConfig(standalone.brokerAddress(), new TopicConfig("TestTopic", 8, 8));
                 SubscriptionGroupConfig group = new SubscriptionGroupConfig();
                 group.setGroupName("YourConsumerGroup");
-                mqadmin.createAndUpdateSubscriptionGroupConfig(standalone.brokerAddress(), group);
-            } finally {
-                mqadmin.shutdown();
+                mqadmin.api().createAndUpdateSubscriptionGroupConfig(standalone.brokerAddress(), group);
             }
 
             ClientServiceProvider provider = ClientServiceProvider.loadService();

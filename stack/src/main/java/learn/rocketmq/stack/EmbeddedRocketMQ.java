@@ -30,29 +30,19 @@ import java.util.Optional;
  */
 public final class EmbeddedRocketMQ implements AutoCloseable {
 
-    private final Process process;
-    private final Path baseDir;
-    private final Path logDir;
+    private final ServerProcess.Launched server;
     private final RocketMQ rocketMQ;
     private final String brokerAddress;
-    private final long startMillis;
-    private final long stopWaitSeconds;
-    private final ServerProcess.Launched server;
 
     private EmbeddedRocketMQ(ServerProcess.Launched server, RocketMQ rocketMQ, String brokerAddress) {
         this.server = server;
-        this.process = server.process();
-        this.baseDir = server.baseDir();
-        this.logDir = server.logDir();
-        this.stopWaitSeconds = server.stopWaitSeconds();
-        this.startMillis = server.millis();
         this.rocketMQ = rocketMQ;
         this.brokerAddress = brokerAddress;
     }
 
     /** Starts a stack on free ports and waits until its broker is registered and the proxy listens. */
     public static EmbeddedRocketMQ start(StackProfile profile) {
-        return start(profile, Map.of(), false);
+        return start(profile, Map.of(), false, null);
     }
 
     /**
@@ -62,7 +52,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
      * Start it in the test that needs it and close it there; it costs ~3 s.
      */
     public static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> brokerSettings) {
-        return start(profile, brokerSettings, false);
+        return start(profile, brokerSettings, false, null);
     }
 
     /**
@@ -75,10 +65,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         return start(StackProfile.DEFAULTS, Map.of(), standardPorts, dataDir.toAbsolutePath());
     }
 
-    private static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> settings, boolean standardPorts) {
-        return start(profile, settings, standardPorts, null);
-    }
-
+    /** {@code dataDir}: the kept data directory of {@code ./rocketmq up}; null: a temporary one. */
     private static EmbeddedRocketMQ start(StackProfile profile, Map<String, String> settings, boolean standardPorts,
                                           Path dataDir) {
         List<String> args = new ArrayList<>();
@@ -112,8 +99,6 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             server.baseDir(), server.logDir(), server.stopWaitSeconds());
     }
 
-
-
     public RocketMQ rocketMQ() {
         return rocketMQ;
     }
@@ -130,17 +115,18 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     /** The server process's exit code, once it has ended. */
     public Optional<Integer> exitCode() {
+        Process process = server.process();
         return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
     /** The server process: its pid, its memory; phase 5 kills it on purpose. */
     public ProcessHandle serverProcess() {
-        return process.toHandle();
+        return server.process().toHandle();
     }
 
     /** Where the server keeps its store ({@code store/}). */
     public Path baseDir() {
-        return baseDir;
+        return server.baseDir();
     }
 
     /**
@@ -148,11 +134,11 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
      * and deleted with it, unless logs are kept ({@link Stack#keptLogsRoot()}).
      */
     public Path logDir() {
-        return logDir;
+        return server.logDir();
     }
 
     public long startMillis() {
-        return startMillis;
+        return server.millis();
     }
 
     /**
@@ -162,7 +148,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
      */
     @Override
     public void close() {
-        ServerProcess.stop(process, server.kept() ? null : baseDir, stopWaitSeconds);
+        ServerProcess.stop(server.process(), server.kept() ? null : server.baseDir(), server.stopWaitSeconds());
     }
 
     /**
@@ -172,24 +158,4 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     public Optional<String> stopReport() {
         return server.stopped().join().map(line -> "stopped cleanly in " + line.substring(line.indexOf(' ') + 1) + " ms");
     }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 }

@@ -36,13 +36,13 @@ public final class StandaloneRocketMQ {
             }
         }
         data = data.toAbsolutePath();
-        if (fresh && inUse(data) == null) {
-            WorkDir.deleteTree(data);
-        }
         String inUse = inUse(data);
         if (inUse != null) {
             System.err.println("ERROR: " + inUse);
             System.exit(1);
+        }
+        if (fresh) {
+            WorkDir.deleteTree(data);
         }
         boolean reused = Files.exists(data.resolve("store/config/topics.json"));
         boolean crashedBefore = Files.exists(data.resolve("store/abort"));

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +21,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.apache.rocketmq.remoting.protocol.admin.ConsumeStats;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,9 +75,9 @@ class StandaloneRocketMQTest {
         // A bound above 30 s: the unchanged consumer may hit the client's first-rebalance heartbeat
         // race, which stalls it for one heartbeat interval (30 s; docs/rocketmq-5.5-behaviour.md).
         await().atMost(Duration.ofSeconds(60)).until(() -> consumer.matches(Pattern.compile("UNIQ_KEY=(\\w+)")).containsAll(sent));
-        try (Admin admin = new Admin(first.nameServer())) {
+        try (RocketMQAdmin admin = first.admin()) {
             // The consumer commits its offsets to the broker every 5 s: wait until all are committed.
-            await().atMost(Duration.ofSeconds(30)).until(() -> admin.lag() == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> lag(admin) == 0);
         }
         consumer.process.destroyForcibly().waitFor();
 
@@ -96,13 +94,13 @@ class StandaloneRocketMQTest {
         //    take the last seconds of progress with it, and those messages come again. Not lost.)
         Standalone second = Standalone.start(this, data);
         assertThat(second.output()).contains("the last run did not stop cleanly, so the broker recovered its store");
-        try (Admin admin = new Admin(second.nameServer())) {
-            assertThat(admin.api.fetchAllTopicList().getTopicList()).contains("TopicTest");
-            assertThat(admin.messagesStored()).isEqualTo(QUICKSTART_MESSAGES);
-            assertThat(admin.api.viewMessage("TopicTest", sent.iterator().next()).getBody()).isNotEmpty();
+        try (RocketMQAdmin admin = second.admin()) {
+            assertThat(admin.api().fetchAllTopicList().getTopicList()).contains("TopicTest");
+            assertThat(admin.storedMessages("TopicTest")).isEqualTo(QUICKSTART_MESSAGES);
+            assertThat(admin.api().viewMessage("TopicTest", sent.iterator().next()).getBody()).isNotEmpty();
             // The group commits everything (in the broker's memory only, until it persists)...
-            admin.commitAll();
-            assertThat(admin.stats().computeTotalDiff()).isZero();
+            commitAll(admin);
+            assertThat(stats(admin).computeTotalDiff()).isZero();
         }
 
         // 5. ...and a clean stop right away (SIGTERM, as Ctrl-C): the servers shut down as
@@ -114,9 +112,9 @@ class StandaloneRocketMQTest {
         // 6. A normal start on a clean store, the offsets as they were at the stop.
         Standalone third = Standalone.start(this, data);
         assertThat(third.output()).contains("(kept from the last run)");
-        try (Admin admin = new Admin(third.nameServer())) {
-            assertThat(admin.messagesStored()).isEqualTo(QUICKSTART_MESSAGES);
-            assertThat(admin.stats().computeTotalDiff()).isZero();
+        try (RocketMQAdmin admin = third.admin()) {
+            assertThat(admin.storedMessages("TopicTest")).isEqualTo(QUICKSTART_MESSAGES);
+            assertThat(stats(admin).computeTotalDiff()).isZero();
         }
     }
 
@@ -194,6 +192,10 @@ class StandaloneRocketMQTest {
             return field("Proxy \\(gRPC\\)\\s+(\\S+)");
         }
 
+        RocketMQAdmin admin() {
+            return RocketMQAdmin.connect(new RocketMQ(nameServer(), proxy(), "./rocketmq up", StackProfile.DEFAULTS));
+        }
+
         long serverPid() {
             return Long.parseLong(field("pid (\\d+)"));
         }
@@ -231,7 +233,7 @@ class StandaloneRocketMQTest {
 
     record Program(Process process, Path out) {
         Set<String> matches(Pattern pattern) throws IOException {
-            Set<String> found = ConcurrentHashMap.newKeySet();
+            Set<String> found = new java.util.HashSet<>();
             Matcher m = pattern.matcher(Files.readString(out));
             while (m.find()) {
                 found.add(m.group(1));
@@ -244,46 +246,27 @@ class StandaloneRocketMQTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** RocketMQ's admin API, on the quickstart consumer's group. */
-    private static final class Admin implements AutoCloseable {
-        static final String GROUP = "please_rename_unique_group_name_4"; // the quickstart consumer's
-        final DefaultMQAdminExt api = new DefaultMQAdminExt();
+    /** The quickstart consumer's group ({@code org.apache.rocketmq.example.quickstart.Consumer}). */
+    private static final String GROUP = "please_rename_unique_group_name_4";
 
-        Admin(String nameServer) throws Exception {
-            api.setNamesrvAddr(nameServer);
-            api.setInstanceName("standalone-test-" + System.nanoTime());
-            api.start();
+    private static ConsumeStats stats(RocketMQAdmin admin) throws Exception {
+        return admin.api().examineConsumeStats(GROUP);
+    }
+
+    private static long lag(RocketMQAdmin admin) {
+        try {
+            return stats(admin).computeTotalDiff();
+        } catch (Exception notYet) {
+            return -1;
         }
+    }
 
-        long messagesStored() throws Exception {
-            return api.examineTopicStats("TopicTest").getOffsetTable().values().stream()
-                .mapToLong(o -> o.getMaxOffset() - o.getMinOffset()).sum();
-        }
-
-        /** Commits the group's offset of every queue at its end, as a consumer that read all would. */
-        void commitAll() throws Exception {
-            var brokers = api.examineBrokerClusterInfo().getBrokerAddrTable();
-            for (var entry : api.examineTopicStats("TopicTest").getOffsetTable().entrySet()) {
-                String broker = brokers.get(entry.getKey().getBrokerName()).selectBrokerAddr();
-                api.updateConsumeOffset(broker, GROUP, entry.getKey(), entry.getValue().getMaxOffset());
-            }
-        }
-
-        ConsumeStats stats() throws Exception {
-            return api.examineConsumeStats(GROUP);
-        }
-
-        long lag() {
-            try {
-                return stats().computeTotalDiff();
-            } catch (Exception notYet) {
-                return -1;
-            }
-        }
-
-        @Override
-        public void close() {
-            api.shutdown();
+    /** Commits the group's offset of every queue at its end, as a consumer that read all would. */
+    private static void commitAll(RocketMQAdmin admin) throws Exception {
+        var brokers = admin.api().examineBrokerClusterInfo().getBrokerAddrTable();
+        for (var entry : admin.api().examineTopicStats("TopicTest").getOffsetTable().entrySet()) {
+            String broker = brokers.get(entry.getKey().getBrokerName()).selectBrokerAddr();
+            admin.api().updateConsumeOffset(broker, GROUP, entry.getKey(), entry.getValue().getMaxOffset());
         }
     }
 }

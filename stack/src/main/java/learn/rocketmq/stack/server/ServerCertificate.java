@@ -22,6 +22,8 @@ import org.apache.rocketmq.proxy.config.ProxyConfig;
  */
 final class ServerCertificate {
 
+    private static volatile Path keptCertificate;
+
     private ServerCertificate() {
     }
 
@@ -31,17 +33,24 @@ final class ServerCertificate {
      */
     static void usePermissiveTls(Path dir) throws IOException {
         Path kept = kept(dir);
+        keptCertificate = kept;
         System.setProperty("tls.server.mode", "permissive");
         System.setProperty("tls.test.mode.enable", "false");
         System.setProperty("tls.server.certPath", kept.resolve("server.crt").toString());
         System.setProperty("tls.server.keyPath", kept.resolve("server.key").toString());
     }
 
-    /** The proxy reads its own copy of the settings (rmq-proxy.json's keys). */
+    /**
+     * The proxy reads its own copy of the settings (rmq-proxy.json's keys): the kept certificate,
+     * if {@link #usePermissiveTls} chose one; otherwise RocketMQ's defaults stay.
+     */
     static void configure(ProxyConfig proxy) {
+        if (keptCertificate == null) {
+            return;
+        }
         proxy.setTlsTestModeEnable(false);
-        proxy.setTlsCertPath(System.getProperty("tls.server.certPath"));
-        proxy.setTlsKeyPath(System.getProperty("tls.server.keyPath"));
+        proxy.setTlsCertPath(keptCertificate.resolve("server.crt").toString());
+        proxy.setTlsKeyPath(keptCertificate.resolve("server.key").toString());
     }
 
     /** {@code <dir>/current/server.{crt,key}}, generated if missing. */

@@ -236,9 +236,7 @@ public final class ServerMain {
                 proxyConfig.setNamesrvAddr(namesrvAddr);
                 proxyConfig.setGrpcServerPort(ports.proxy);
                 proxyConfig.setRemotingListenPort(ports.proxyRemoting);
-                if ("false".equals(System.getProperty("tls.test.mode.enable"))) {
-                    ServerCertificate.configure(proxyConfig);
-                }
+                ServerCertificate.configure(proxyConfig);
                 Properties proxyFast = new Properties();
                 fast.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
                     .forEach(k -> proxyFast.setProperty(k.substring("proxy.".length()), fast.getProperty(k)));
