@@ -19,19 +19,19 @@ java_bin() {
   echo "$java"
 }
 
-# ensure_built MODULE: compiles MODULE (and the stack module) when a source, pom or config file is
-# newer than the last build, and writes MODULE/target/run.classpath.
+# ensure_built MODULE: compiles MODULE and the modules it depends on (the stack, the clients
+# helper, a phase module a project builds on) when any source, pom or config file is newer than
+# the last build, and writes MODULE/target/run.classpath.
 ensure_built() {
   local module=$1
   local marker="$ROOT/$module/target/run.classpath"
-  if [ -f "$marker" ] && [ -z "$(find "$ROOT/$module/src" "$ROOT/stack/src" "$ROOT/config" "$ROOT/pom.xml" \
-        "$ROOT/$module/pom.xml" "$ROOT/stack/pom.xml" -newer "$marker" -print -quit 2>/dev/null)" ]; then
+  if [ -f "$marker" ] && [ -z "$(find "$ROOT"/*/src "$ROOT/config" "$ROOT"/pom.xml "$ROOT"/*/pom.xml \
+        -newer "$marker" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   echo "Building $module (the first time downloads Maven and the dependencies; later runs skip this)..." >&2
-  local projects="$module"
-  [ "$module" != "stack" ] && projects="stack,$module"
-  (cd "$ROOT" && ./mvnw -q -B -pl "$projects" compile dependency:build-classpath \
+  # .mvn/maven.config adds --also-make: the modules MODULE depends on are built too.
+  (cd "$ROOT" && ./mvnw -q -B -pl "$module" compile dependency:build-classpath \
       -Dmdep.outputFile=target/run.classpath -Dmdep.includeScope=runtime) >&2 || {
     echo "ERROR: the build failed (see above)." >&2
     exit 1
@@ -39,11 +39,9 @@ ensure_built() {
   touch "$marker" # the plugin leaves an unchanged file as it was
 }
 
-# run_classpath MODULE: the class path to run a main class of MODULE.
+# run_classpath MODULE: the class path to run a main class of MODULE (the modules it depends on
+# are their target/classes folders: the build does not install them).
 run_classpath() {
   local module=$1
-  local cp="$ROOT/$module/target/classes:$(cat "$ROOT/$module/target/run.classpath")"
-  # In a build without install, the stack module is its classes folder.
-  [ "$module" != "stack" ] && cp="$cp:$ROOT/stack/target/classes"
-  echo "$cp"
+  echo "$ROOT/$module/target/classes:$(cat "$ROOT/$module/target/run.classpath")"
 }

@@ -1,0 +1,41 @@
+package learn.rocketmq.advanced.filtering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import learn.rocketmq.stack.EmbeddedRocketMQ;
+import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.RocketMQExtension;
+import learn.rocketmq.stack.StackProfile;
+import learn.rocketmq.stack.UniqueNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RocketMQExtension.class)
+class Sql92FilteringTest {
+
+    @Test
+    void eachSqlConditionGetsExactlyTheMatchingMessagesAndAMissingPropertyMatchesOnlyIsNull(RocketMQ rocketmq)
+        throws Exception {
+        Map<String, java.util.Set<String>> got = Sql92Filtering.run(rocketmq, UniqueNames.of("Sql92Filtering"),
+            UniqueNames.of("sql92-filtering")).receivedByExpression();
+
+        assertThat(got.get("amount BETWEEN 100 AND 500")).containsExactlyInAnyOrder("m2", "m3", "m4", "m5");
+        assertThat(got.get("region IN ('eu', 'us')")).containsExactlyInAnyOrder("m1", "m2", "m3", "m5");
+        assertThat(got.get("coupon IS NULL")).containsExactlyInAnyOrder("m1", "m3", "m4", "m5", "m6-no-properties");
+        assertThat(got.get("region = 'eu' AND (amount > 300 OR vip = 'true')")).containsExactlyInAnyOrder("m3", "m5");
+        // The message without "amount" is in neither a condition nor its negation.
+        assertThat(got.get("amount > 100")).containsExactlyInAnyOrder("m2", "m3", "m4", "m5");
+        assertThat(got.get("NOT (amount > 100)")).containsExactlyInAnyOrder("m1");
+    }
+
+    @Test
+    void aBrokerWithoutEnablePropertyFilterRefusesASqlConsumer() {
+        try (EmbeddedRocketMQ broker = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS, Map.of("enablePropertyFilter", "false"))) {
+            String error = Sql92Filtering.withoutPropertyFilter(broker.rocketMQ(), UniqueNames.of("Sql92NoFilter"),
+                UniqueNames.of("sql92-no-filter"));
+
+            assertThat(error).isNotEqualTo("started").containsIgnoringCase("SQL92");
+        }
+    }
+}
