@@ -48,8 +48,7 @@ public final class ConsumerProgress {
      * Waits (bounded) until the {@code consumers} of one group own all {@code queues} of
      * {@code topic} between them and each owns at least one: the rebalance is done.
      */
-    public static boolean awaitQueuesSplit(List<DefaultMQPushConsumer> consumers, String topic, int queues)
-        throws InterruptedException {
+    public static boolean awaitQueuesSplit(List<DefaultMQPushConsumer> consumers, String topic, int queues) throws Exception {
         return Wait.until(Duration.ofSeconds(20), "the consumers to split the queues of " + topic, () -> {
             int owned = 0;
             for (DefaultMQPushConsumer c : consumers) {

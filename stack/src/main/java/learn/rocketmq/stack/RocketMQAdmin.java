@@ -1,6 +1,9 @@
 package learn.rocketmq.stack;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -9,6 +12,7 @@ import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
@@ -118,6 +122,26 @@ public final class RocketMQAdmin implements AutoCloseable {
             throw new IllegalStateException("could not read the offsets of " + topic + ": " + Hints.explain(e), e);
         }
         return stored;
+    }
+
+    /**
+     * The messages of {@code topic} whose keys include {@code key}, stored since {@code sinceMillis},
+     * found through the broker's index ({@code mqadmin queryMsgByKey}, at most 32). The index is
+     * written asynchronously after the store, so this asks again (for up to 10 s) until
+     * {@code expected} messages are found, and then returns what it found.
+     */
+    public List<MessageExt> queryByKey(String topic, String key, int expected, long sinceMillis) throws Exception {
+        List<MessageExt> found = new ArrayList<>();
+        Wait.until(Duration.ofSeconds(10), "the index to find " + expected + " message(s) with key " + key, () -> {
+            try {
+                found.clear();
+                found.addAll(admin.queryMessage(topic, key, 32, sinceMillis, System.currentTimeMillis() + 60_000).getMessageList());
+            } catch (MQClientException notYetIndexed) {
+                // "query message by key finished, but no message": not indexed yet
+            }
+            return found.size() >= expected;
+        });
+        return found;
     }
 
     /** The whole admin API, for lessons that teach it. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.ConsumerQueues;
 import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.Wait;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -111,18 +112,13 @@ public class ConsumerStartPosition {
                     consumers.add(consumer);
                 }
                 // 3. Wait (bounded) until each group owns the 4 queues and has decided where to start.
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (System.nanoTime() < deadline && !consumers.stream().allMatch(c -> ownedQueues(c, topic) == 4)) {
-                    Thread.sleep(50);
-                }
+                Wait.until(Duration.ofSeconds(20), "each group to own the 4 queues",
+                    () -> consumers.stream().allMatch(c -> ownedQueues(c, topic) == 4));
                 // 4. Messages sent after the groups exist, and after the consume timestamp.
                 Thread.sleep(Math.max(0, now - System.currentTimeMillis() + 10));
                 send(producer, topic, "new-", count);
-                deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (System.nanoTime() < deadline
-                    && !received.values().stream().allMatch(k -> k.stream().filter(s -> s.startsWith("new-")).count() == count)) {
-                    Thread.sleep(50);
-                }
+                Wait.until(Duration.ofSeconds(20), "every group to receive the new messages", () -> received.values().stream()
+                    .allMatch(k -> k.stream().filter(s -> s.startsWith("new-")).count() == count));
             } finally {
                 producer.shutdown();
                 consumers.forEach(DefaultMQPushConsumer::shutdown);

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.ConsumerQueues;
 import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.Wait;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -84,10 +85,8 @@ public class ConsumptionPatterns {
             // (the rebalance runs on each consumer every 20 s by default, and when one joins or
             // leaves); in broadcasting each consumer reads all 4.
             int share = model == MessageModel.CLUSTERING ? 2 : 4;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && !consumers.stream().allMatch(c -> queues(c, topic).size() == share)) {
-                Thread.sleep(50);
-            }
+            Wait.until(Duration.ofSeconds(30), "each consumer to own " + share + " queues",
+                () -> consumers.stream().allMatch(c -> queues(c, topic).size() == share));
             Map<String, Set<Integer>> queues = new LinkedHashMap<>();
             for (int i = 0; i < consumers.size(); i++) {
                 queues.put("consumer-" + (i + 1), queues(consumers.get(i), topic));
@@ -99,10 +98,8 @@ public class ConsumptionPatterns {
                 producer.send(new Message(topic, "TagA", "m-" + i, ("m-" + i).getBytes(StandardCharsets.UTF_8)));
             }
             int expected = model == MessageModel.CLUSTERING ? count : 2 * count;
-            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && received.values().stream().mapToInt(Set::size).sum() < expected) {
-                Thread.sleep(50);
-            }
+            Wait.until(Duration.ofSeconds(30), expected + " deliveries",
+                () -> received.values().stream().mapToInt(Set::size).sum() >= expected);
             received.forEach((name, keys) -> System.out.printf("%s: %s received %d messages%n", model, name, keys.size()));
             return new Result(received, queues);
         } finally {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import learn.rocketmq.stack.Hints;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -118,17 +119,16 @@ public class CreateConsumer {
     }
 
     /** Whether the broker lists any consumer of the group (after a bounded wait for it to drop). */
-    private static boolean isOnline(RocketMQAdmin admin, String group) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
+    private static boolean isOnline(RocketMQAdmin admin, String group) throws Exception {
+        boolean dropped = Wait.until(Duration.ofSeconds(10), "the broker to drop the group", () -> {
             try {
                 admin.api().examineConsumerConnectionInfo(group);
+                return false; // still listed
             } catch (Exception e) {
                 System.out.println("  asking the broker now: " + Hints.explain(e));
-                return false; // "the consumer group not online"
+                return true; // "the consumer group not online"
             }
-            Thread.sleep(100);
-        }
-        return true;
+        });
+        return !dropped;
     }
 }

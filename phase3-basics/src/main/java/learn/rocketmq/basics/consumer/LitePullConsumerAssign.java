@@ -1,12 +1,14 @@
 package learn.rocketmq.basics.consumer;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -91,7 +93,11 @@ public class LitePullConsumerAssign {
             // 3. Poll until both queues are read to their end.
             long expected = sentTo.values().stream().filter(at -> at.startsWith(q0.getQueueId() + ":")).count() - 1
                 + sentTo.values().stream().filter(at -> at.startsWith(q1.getQueueId() + ":")).count();
-            List<MessageExt> messages = LitePullConsumerSubscribe.pollUntil(consumer, (int) expected);
+            List<MessageExt> messages = new ArrayList<>();
+            Wait.until(Duration.ofSeconds(20), expected + " messages", () -> {
+                messages.addAll(consumer.poll()); // what the assigned queues have, from where we seeked
+                return messages.size() >= expected;
+            });
             Map<MessageQueue, Long> next = new java.util.HashMap<>();
             for (MessageExt m : messages) {
                 polled.add(m.getKeys());

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.Wait;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -128,12 +129,12 @@ public class LitePullConsumerSubscribe {
     }
 
     /** Polls until {@code count} messages came (or 20 s passed). */
-    static List<MessageExt> pollUntil(DefaultLitePullConsumer consumer, int count) {
+    private static List<MessageExt> pollUntil(DefaultLitePullConsumer consumer, int count) throws Exception {
         List<MessageExt> all = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (all.size() < count && System.nanoTime() < deadline) {
-            all.addAll(consumer.poll());
-        }
+        Wait.until(Duration.ofSeconds(20), count + " messages", () -> {
+            all.addAll(consumer.poll()); // up to pullBatchSize messages; waits up to pollTimeoutMillis (5 s) for one
+            return all.size() >= count;
+        });
         return all;
     }
 }

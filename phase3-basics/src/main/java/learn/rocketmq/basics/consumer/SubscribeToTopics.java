@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.Wait;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -82,11 +83,8 @@ public class SubscribeToTopics {
             }
             System.out.println("Sent TagC, TagA, TagB to each of Orders, Payments, Shipments.");
             // Wait (bounded) until each consumer has what it subscribed to: 3, 6 and 2 messages.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && !(count(received, oneTopic) >= 3
-                && count(received, severalTopics) >= 6 && count(received, expression) >= 2)) {
-                Thread.sleep(50);
-            }
+            Wait.until(Duration.ofSeconds(30), "3, 6 and 2 messages", () -> count(received, oneTopic) >= 3
+                && count(received, severalTopics) >= 6 && count(received, expression) >= 2);
         } finally {
             producer.shutdown();
             consumers.forEach(DefaultMQPushConsumer::shutdown);

@@ -60,9 +60,11 @@ public class MessageKeysAndProperties {
             }
 
             // Find them again through the broker's index, by key: one order, then one customer's.
+            // (mqadmin queryMsgByKey; the API is admin.api().queryMessage(topic, key, max, begin,
+            // end). The index is written just after the store, so queryByKey asks again until found.)
             Map<String, List<MessageExt>> found = new LinkedHashMap<>();
-            found.put("order-1002", queryByKey(admin, topic, "order-1002", 1, begin));
-            found.put("customer-7", queryByKey(admin, topic, "customer-7", 2, begin));
+            found.put("order-1002", admin.queryByKey(topic, "order-1002", 1, begin));
+            found.put("customer-7", admin.queryByKey(topic, "customer-7", 2, begin));
             found.forEach((key, messages) -> {
                 System.out.printf("Key %s finds %d message(s):%n", key, messages.size());
                 for (MessageExt m : messages) {
@@ -84,25 +86,5 @@ public class MessageKeysAndProperties {
         message.putUserProperty("region", region);
         message.putUserProperty("amount", amount);
         return message;
-    }
-
-    /** Asks the broker's index, retrying (bounded) while the index has not caught up yet. */
-    static List<MessageExt> queryByKey(RocketMQAdmin admin, String topic, String key, int expected, long begin)
-        throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<MessageExt> messages = List.of();
-        while (System.nanoTime() < deadline) {
-            try {
-                // topic, key, at most 32 results, time range (ms) of the stores to search
-                messages = admin.api().queryMessage(topic, key, 32, begin, System.currentTimeMillis() + 60_000).getMessageList();
-                if (messages.size() >= expected) {
-                    break;
-                }
-            } catch (MQClientException notYetIndexed) {
-                // "query message by key finished, but no message": the index is written asynchronously
-            }
-            Thread.sleep(100);
-        }
-        return messages;
     }
 }

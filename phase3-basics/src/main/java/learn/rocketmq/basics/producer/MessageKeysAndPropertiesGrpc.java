@@ -8,6 +8,7 @@ import java.util.Map;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.consumer.FilterExpression;
@@ -71,20 +72,22 @@ public class MessageKeysAndPropertiesGrpc {
                 System.out.println("Sent, id " + sent.getMessageId());
 
                 // 2. A consumer sees the keys and properties on the message view.
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (received == null && System.nanoTime() < deadline) {
+                List<Received> receivedOne = new ArrayList<>();
+                Wait.until(Duration.ofSeconds(20), "the message", () -> {
                     for (MessageView view : consumer.receive(1, Duration.ofSeconds(10))) {
-                        received = new Received(List.copyOf(view.getKeys()), Map.copyOf(view.getProperties()),
-                            StandardCharsets.UTF_8.decode(view.getBody()).toString());
+                        receivedOne.add(new Received(List.copyOf(view.getKeys()), Map.copyOf(view.getProperties()),
+                            StandardCharsets.UTF_8.decode(view.getBody()).toString()));
                         consumer.ack(view);
                     }
-                }
+                    return !receivedOne.isEmpty();
+                });
+                received = receivedOne.isEmpty() ? null : receivedOne.get(0);
                 System.out.printf("Received \"%s\" keys=%s properties=%s%n", received == null ? null : received.body(),
                     received == null ? null : received.keys(), received == null ? null : received.properties());
             }
 
             // 3. Found again by key through the broker's index (an admin call; index built asynchronously).
-            List<MessageExt> found = new ArrayList<>(MessageKeysAndProperties.queryByKey(admin, topic, "customer-9", 1, begin));
+            List<MessageExt> found = new ArrayList<>(admin.queryByKey(topic, "customer-9", 1, begin));
             for (MessageExt m : found) {
                 System.out.printf("Key customer-9 finds \"%s\" region=%s amount=%s%n",
                     new String(m.getBody(), StandardCharsets.UTF_8), m.getUserProperty("region"), m.getUserProperty("amount"));

@@ -1,6 +1,7 @@
 package learn.rocketmq.advanced.filtering;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -129,11 +131,8 @@ public class CustomFiltering {
             }
             if (!acknowledgeSkipped) {
                 // The unwanted ones keep coming back until they are dead letters.
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (admin.storedMessages(MixAll.getDLQTopic(group)) < unwanted.size()
-                    && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
+                Wait.until(Duration.ofSeconds(30), "the unwanted messages in the DLQ",
+                    () -> admin.storedMessages(MixAll.getDLQTopic(group)) >= unwanted.size());
             }
             retried = admin.storedMessages(MixAll.getRetryTopic(group));
             deadLetters = admin.storedMessages(MixAll.getDLQTopic(group));

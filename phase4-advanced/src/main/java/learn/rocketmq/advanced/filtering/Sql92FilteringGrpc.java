@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
@@ -164,9 +165,9 @@ public class Sql92FilteringGrpc {
                 }
                 producer.send(message.build());
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            boolean end = false;
-            while (!end && System.nanoTime() < deadline) {
+            // Receive until the end marker (sent last, and matching): everything before it has passed.
+            Wait.until(Duration.ofSeconds(20), "the end marker", () -> {
+                boolean end = false;
                 for (MessageView view : consumer.receive(16, Duration.ofSeconds(10))) {
                     String key = view.getKeys().iterator().next();
                     end |= key.startsWith("end-");
@@ -175,7 +176,8 @@ public class Sql92FilteringGrpc {
                     }
                     consumer.ack(view);
                 }
-            }
+                return end;
+            });
         }
         System.out.printf("...and \"amount > 100\" received %s of %s: filtered all the same.%n", received,
             List.of("small-50", "large-150", "no-amount"));

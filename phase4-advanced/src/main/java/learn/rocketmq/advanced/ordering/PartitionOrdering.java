@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import learn.rocketmq.advanced.retry.RetryPolicy;
+import learn.rocketmq.advanced.retry.OrderlyRetry;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.clients.ConsumerProgress;
 import learn.rocketmq.stack.RocketMQ;
@@ -41,7 +41,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * queue itself holds them in order. What else breaks order, and what to do:
  * <ul>
  *   <li>Retries: a concurrent consumer's failed message goes to %RETRY% and comes back after the
- *   ones behind it. An orderly consumer retries in place instead ({@link RetryPolicy}).</li>
+ *   ones behind it. An orderly consumer retries in place instead ({@link OrderlyRetry}).</li>
  *   <li>Several producers, or async sends, for one key: the broker orders by arrival. Send each
  *   key's messages from one place, synchronously.</li>
  *   <li>Changing the queue count: hash(key) % queues moves keys to other queues. Size the topic

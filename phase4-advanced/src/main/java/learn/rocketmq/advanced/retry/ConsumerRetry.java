@@ -32,7 +32,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * the group also subscribes to its retry topic, so the copy comes back to the group, and only to
  * this group: other groups reading the same topic are not affected. The original's offset moves on,
  * so one failing message never blocks the queue (that is what an orderly consumer does instead,
- * see {@link RetryPolicy}). Retries are per group: design the listener to be idempotent.
+ * see {@link OrderlyRetry}). Retries are per group: design the listener to be idempotent.
  * Run it: {@code ./lesson ConsumerRetry}. The 5.x client: {@link RetryPolicyGrpc}.
  */
 public class ConsumerRetry {

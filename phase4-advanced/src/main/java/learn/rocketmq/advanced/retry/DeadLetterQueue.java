@@ -1,6 +1,7 @@
 package learn.rocketmq.advanced.retry;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -107,8 +109,7 @@ public class DeadLetterQueue {
 
             dlqReader.subscribe(dlqTopic, "*");
             dlqReader.start();
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (deadLetters.isEmpty() && System.currentTimeMillis() < deadline) {
+            Wait.until(Duration.ofSeconds(60), "a dead letter", () -> {
                 for (MessageExt m : dlqReader.poll(500)) {
                     deadLetters.add(new DeadLetter(m.getTopic(), m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC), m.getKeys(),
                         new String(m.getBody(), StandardCharsets.UTF_8), m.getReconsumeTimes(),
@@ -117,7 +118,8 @@ public class DeadLetterQueue {
                         m.getKeys(), m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC), m.getReconsumeTimes(),
                         m.getProperty(MessageConst.PROPERTY_ORIGIN_MESSAGE_ID));
                 }
-            }
+                return !deadLetters.isEmpty();
+            });
 
             // 3. The bug is fixed; re-drive: send each dead letter again to its original topic, as a
             //    new message (new id, reconsume count 0), noting where it came from.

@@ -1,6 +1,7 @@
 package learn.rocketmq.advanced.retry;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import learn.rocketmq.stack.EmbeddedBroker;
 import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import learn.rocketmq.stack.StackProfile;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -129,12 +131,10 @@ public class RetryAnotherBroker {
         consumer.start();
         List<String> keys = new ArrayList<>();
         try {
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (keys.size() < expected && System.currentTimeMillis() < deadline) {
-                for (MessageExt m : consumer.poll(500)) {
-                    keys.add(m.getKeys());
-                }
-            }
+            Wait.until(Duration.ofSeconds(20), expected + " messages", () -> {
+                consumer.poll(500).forEach(m -> keys.add(m.getKeys()));
+                return keys.size() >= expected;
+            });
         } finally {
             consumer.shutdown();
         }

@@ -1,12 +1,14 @@
 package learn.rocketmq.advanced.retry;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
@@ -113,16 +115,11 @@ public class RetryPolicyGrpc {
                     .setBody(key.getBytes(StandardCharsets.UTF_8)).build());
             }
             // 3. Wait (bounded) for the dead letter and the success.
-            long deadline = System.currentTimeMillis() + 60_000;
             try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-                while (System.currentTimeMillis() < deadline) {
-                    deadLetters = admin.storedMessages(MixAll.getDLQTopic(group));
-                    boolean succeeded = deliveries.stream().anyMatch(d -> d.key().equals("succeeds-last") && d.attempt() == maxAttempts);
-                    if (deadLetters > 0 && succeeded) {
-                        break;
-                    }
-                    Thread.sleep(100);
-                }
+                Wait.until(Duration.ofSeconds(60), "the dead letter and the last attempt's success",
+                    () -> admin.storedMessages(MixAll.getDLQTopic(group)) > 0
+                        && deliveries.stream().anyMatch(d -> d.key().equals("succeeds-last") && d.attempt() == maxAttempts));
+                deadLetters = admin.storedMessages(MixAll.getDLQTopic(group));
             }
             System.out.printf("%s holds %d message(s) after %d attempts of always-fails.%n", MixAll.getDLQTopic(group),
                 deadLetters, retryMaxTimes + 1);

@@ -6,17 +6,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import learn.rocketmq.advanced.transactions.TransactionalOrderService.Behaviour;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -68,7 +67,7 @@ public class DistributedTransaction {
      * @param checks     the check-backs, from both order service instances
      */
     public record Result(Map<String, String> orders, Map<String, Integer> debits, int balance,
-                         Map<String, Integer> deliveries, List<TransactionalOrderService.Check> checks) {
+                         Map<String, Integer> deliveries, List<OrderService.Check> checks) {
     }
 
     public static Result run(RocketMQ rocketmq, String dataDir, String topic, String orderProducerGroup, String accountGroup)
@@ -99,33 +98,29 @@ public class DistributedTransaction {
         });
         accounts.start();
 
-        List<TransactionalOrderService.Check> checks = new CopyOnWriteArrayList<>();
+        List<OrderService.Check> checks = new CopyOnWriteArrayList<>();
         try {
             // Instance 1 of the order service.
-            TransactionalOrderService first = new TransactionalOrderService(rocketmq, ordersDb, topic, orderProducerGroup);
+            OrderService first = new OrderService(rocketmq, ordersDb, topic, orderProducerGroup);
             for (int i = 1; i <= 6; i++) {
-                first.placeOrder("order-" + i, 10 * i, Behaviour.COMMIT);
+                first.placeOrder("order-" + i, 10 * i, OrderBehaviour.COMMIT);
             }
-            first.placeOrder("order-fails", 500, Behaviour.FAIL_IN_LOCAL_TRANSACTION);
-            first.placeOrder("order-pending", 300, Behaviour.PENDING_PAYMENT);
-            first.placeOrder("order-crash", 200, Behaviour.DIE_AFTER_DB_COMMIT);
+            first.placeOrder("order-fails", 500, OrderBehaviour.FAIL_IN_LOCAL_TRANSACTION);
+            first.placeOrder("order-pending", 300, OrderBehaviour.PENDING_PAYMENT);
+            first.placeOrder("order-crash", 200, OrderBehaviour.DIE_AFTER_DB_COMMIT);
             // The process is gone: its COMMIT for order-crash never reached the broker.
             checks.addAll(first.checks());
             first.close();
             System.out.println("Order service instance 1 is dead. Instance 2 starts (same producer group, same database).");
 
-            try (TransactionalOrderService second = new TransactionalOrderService(rocketmq, ordersDb, topic, orderProducerGroup)) {
-                long deadline = System.currentTimeMillis() + 30_000;
+            try (OrderService second = new OrderService(rocketmq, ordersDb, topic, orderProducerGroup)) {
                 // The payment for order-pending comes after the broker has been told UNKNOWN twice.
-                while (second.checks().stream().filter(c -> c.orderId().equals("order-pending")).count() < 2
-                    && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(50);
-                }
+                Wait.until(Duration.ofSeconds(30), "two check-backs for order-pending",
+                    () -> second.checks().stream().filter(c -> c.orderId().equals("order-pending")).count() >= 2);
                 second.confirmPayment("order-pending");
-                // Wait (bounded) until every confirmed order has its debit.
-                while (!debitsOf(accountsDb).keySet().equals(confirmed(second.orders())) && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(50);
-                }
+                // Every confirmed order gets its debit.
+                Wait.until(Duration.ofSeconds(30), "a debit for every confirmed order",
+                    () -> debitsOf(accountsDb).keySet().equals(OrderTable.confirmed(second.orders())));
                 checks.addAll(second.checks());
                 Map<String, String> orders = new TreeMap<>(second.orders());
                 Map<String, Integer> debits = new TreeMap<>(debitsOf(accountsDb));
@@ -138,16 +133,6 @@ public class DistributedTransaction {
         } finally {
             accounts.shutdown();
         }
-    }
-
-    static Set<String> confirmed(Map<String, String> orders) {
-        Set<String> ids = new TreeSet<>();
-        orders.forEach((id, status) -> {
-            if (status.equals("CONFIRMED")) {
-                ids.add(id);
-            }
-        });
-        return ids;
     }
 
     private static void createAccounts(String jdbcUrl) throws SQLException {
@@ -181,13 +166,15 @@ public class DistributedTransaction {
         }
     }
 
-    private static Map<String, Integer> debitsOf(String jdbcUrl) throws SQLException {
+    private static Map<String, Integer> debitsOf(String jdbcUrl) {
         Map<String, Integer> debits = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl);
              ResultSet rs = c.createStatement().executeQuery("SELECT order_id, amount FROM debit")) {
             while (rs.next()) {
                 debits.put(rs.getString(1), rs.getInt(2));
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
         return debits;
     }

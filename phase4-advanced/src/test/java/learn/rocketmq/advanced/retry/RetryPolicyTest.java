@@ -14,7 +14,7 @@ class RetryPolicyTest {
 
     @Test
     void theListenerChoosesTheDelayAndSendsAPoisonMessageStraightToTheDlq(RocketMQ rocketmq) throws Exception {
-        RetryPolicy.PerMessageResult result = RetryPolicy.perMessagePolicy(rocketmq, UniqueNames.of("RetryPolicy"),
+        RetryPolicy.PerMessageResult result = RetryPolicy.run(rocketmq, UniqueNames.of("RetryPolicy"),
             UniqueNames.of("retry-policy"));
 
         assertThat(result.transientSucceeded()).as("the transient message succeeded in the end").isTrue();
@@ -26,35 +26,5 @@ class RetryPolicyTest {
             assertThat(transientOnes.get(i).atMillis() - transientOnes.get(i - 1).atMillis())
                 .isGreaterThanOrEqualTo(rocketmq.profile().delayLevelMillis(1) - 200);
         }
-    }
-
-    @Test
-    void anOrderlyConsumerRetriesInPlaceAndTheRestOfTheQueueWaits(RocketMQ rocketmq) throws Exception {
-        int failures = 2;
-        RetryPolicy.OrderlyResult result = RetryPolicy.orderlySuspendAndRetry(rocketmq, UniqueNames.of("RetryPolicyOrderly"),
-            UniqueNames.of("retry-policy-orderly"), failures);
-
-        assertThat(result.allDone()).as("all three steps were done").isTrue();
-        // Order kept: step-1 again and again, then only step-2 and step-3.
-        assertThat(result.deliveries()).extracting(RetryPolicy.Delivery::key)
-            .containsExactly("step-1", "step-1", "step-1", "step-2", "step-3");
-        assertThat(result.deliveries().subList(0, 3)).extracting(RetryPolicy.Delivery::reconsumeTimes).containsExactly(0, 1, 2);
-        for (int i = 1; i <= failures; i++) {
-            assertThat(result.deliveries().get(i).atMillis() - result.deliveries().get(i - 1).atMillis())
-                .as("suspended before retry %d", i).isGreaterThanOrEqualTo(result.suspendMillis() - 50);
-        }
-        assertThat(result.messagesInRetryTopic()).as("no message went to %RETRY%group").isZero();
-    }
-
-    @Test
-    void aSyncSendIsTriedOncePlusRetryTimesWhenSendFailed(RocketMQ rocketmq) throws Exception {
-        RetryPolicy.ProducerResult result = RetryPolicy.producerRetries(rocketmq, UniqueNames.of("RetryPolicyProducer"));
-
-        assertThat(result.attemptsWithoutRetries()).isEqualTo(1);
-        assertThat(result.attemptsWithDefaultRetries()).isEqualTo(3);
-        // The broker's answer each time (the client reports it wrapped in "Send [n] times, still
-        // failed", or, depending on the client's state, as the broker's exception itself).
-        assertThat(result.errorWithoutRetries()).contains("not exist");
-        assertThat(result.errorWithDefaultRetries()).contains("not exist");
     }
 }

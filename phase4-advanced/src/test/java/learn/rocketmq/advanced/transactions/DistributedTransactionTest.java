@@ -23,12 +23,12 @@ class DistributedTransactionTest {
 
         // No order lost: the 6 normal orders, the pending one once paid, and the one whose producer
         // died after its database commit are all confirmed...
-        assertThat(DistributedTransaction.confirmed(r.orders())).containsExactlyInAnyOrder(
+        assertThat(OrderTable.confirmed(r.orders())).containsExactlyInAnyOrder(
             "order-1", "order-2", "order-3", "order-4", "order-5", "order-6", "order-pending", "order-crash");
         // ...the failed local transaction left no row...
         assertThat(r.orders()).doesNotContainKey("order-fails");
         // ...and exactly the confirmed orders were debited: no row without its message, no message without its row.
-        assertThat(r.debits().keySet()).isEqualTo(DistributedTransaction.confirmed(r.orders()));
+        assertThat(r.debits().keySet()).isEqualTo(OrderTable.confirmed(r.orders()));
         assertThat(r.deliveries()).doesNotContainKey("order-fails");
         // Debited once each, duplicates or not: the balance is exact.
         int total = r.debits().values().stream().mapToInt(Integer::intValue).sum();
@@ -41,7 +41,7 @@ class DistributedTransactionTest {
             assertThat(c.answer()).isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
         });
         assertThat(r.checks()).filteredOn(c -> c.orderId().equals("order-pending"))
-            .extracting(TransactionalOrderService.Check::answer)
+            .extracting(OrderService.Check::answer)
             .startsWith(LocalTransactionState.UNKNOW, LocalTransactionState.UNKNOW).contains(LocalTransactionState.COMMIT_MESSAGE);
         assertThat(r.checks()).filteredOn(c -> c.orderId().equals("order-fails"))
             .allSatisfy(c -> assertThat(c.answer()).isNotEqualTo(LocalTransactionState.COMMIT_MESSAGE));

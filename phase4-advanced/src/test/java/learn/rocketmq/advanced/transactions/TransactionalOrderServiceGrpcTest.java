@@ -8,7 +8,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import learn.rocketmq.advanced.transactions.TransactionalOrderServiceGrpc.Check;
+import learn.rocketmq.advanced.transactions.OrderServiceGrpc.Check;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQExtension;
@@ -59,13 +59,13 @@ class TransactionalOrderServiceGrpcTest {
         admin.createTopic(topic, TopicMessageType.TRANSACTION, 1);
         String jdbcUrl = "jdbc:h2:" + dir.resolve("orders");
         List<Check> checks = new CopyOnWriteArrayList<>();
-        try (TransactionalOrderServiceGrpc service = new TransactionalOrderServiceGrpc(rocketmq, jdbcUrl, topic, "instance 1", checks)) {
+        try (OrderServiceGrpc service = new OrderServiceGrpc(rocketmq, jdbcUrl, topic, "instance 1", checks)) {
             try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO orders (id, amount, status) VALUES ('confirmed', 1, 'CONFIRMED'),"
                     + " ('pending', 1, 'PENDING'), ('cancelled', 1, 'CANCELLED')");
             }
             long young = 0;
-            long old = TransactionalOrderService.LOCAL_TRANSACTION_TIMEOUT_MILLIS;
+            long old = OrderBehaviour.LOCAL_TRANSACTION_TIMEOUT_MILLIS;
             assertThat(service.fromDatabase("confirmed", old)).isEqualTo(TransactionResolution.COMMIT);
             assertThat(service.fromDatabase("pending", old)).isEqualTo(TransactionResolution.UNKNOWN);
             assertThat(service.fromDatabase("cancelled", young)).isEqualTo(TransactionResolution.ROLLBACK);

@@ -31,7 +31,7 @@ class TransactionalOrderServiceTest {
         assertThat(result.delivered()).containsExactlyInAnyOrder("order-1", "order-3");
         // order-3: UNKNOWN while PENDING (at least twice), then COMMIT once the row said CONFIRMED.
         List<LocalTransactionState> order3 = result.checks().stream().filter(c -> c.orderId().equals("order-3"))
-            .map(TransactionalOrderService.Check::answer).toList();
+            .map(OrderService.Check::answer).toList();
         assertThat(order3.subList(0, 2)).containsOnly(LocalTransactionState.UNKNOW);
         assertThat(order3.get(order3.size() - 1)).isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
         // The check-back never committed what the database does not hold.

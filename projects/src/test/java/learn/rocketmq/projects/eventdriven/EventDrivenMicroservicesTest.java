@@ -1,18 +1,18 @@
 package learn.rocketmq.projects.eventdriven;
 
-import static learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.ORDER_PLACED;
-import static learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.ORDER_SHIPPED;
-import static learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.PAYMENT_COMPLETED;
-import static learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.PAYMENT_DECLINED;
+import static learn.rocketmq.projects.eventdriven.Events.ORDER_PLACED;
+import static learn.rocketmq.projects.eventdriven.Events.ORDER_SHIPPED;
+import static learn.rocketmq.projects.eventdriven.Events.PAYMENT_COMPLETED;
+import static learn.rocketmq.projects.eventdriven.Events.PAYMENT_DECLINED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.OrderStatus;
+import learn.rocketmq.projects.eventdriven.Events.OrderStatus;
 import learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.Result;
-import learn.rocketmq.projects.eventdriven.EventDrivenMicroservices.ServiceView;
+import learn.rocketmq.projects.eventdriven.EventService.ServiceView;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQExtension;
 import learn.rocketmq.stack.UniqueNames;
