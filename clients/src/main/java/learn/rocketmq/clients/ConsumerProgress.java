@@ -3,17 +3,24 @@ package learn.rocketmq.clients;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import learn.rocketmq.stack.ConsumerQueues;
 import learn.rocketmq.stack.Wait;
+import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
+import org.apache.rocketmq.client.apis.consumer.MessageListener;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
- * Where classic push consumers are, so a lesson knows instead of guessing: whether the instances
+ * Where push consumers are (mostly classic ones), so a lesson knows instead of guessing: whether the instances
  * of a group have split the queues among them, and whether they have passed every message of a
  * topic, the ones they got and the ones filtered out ("this message never arrived" is then a fact,
- * not a timeout).
+ * not a timeout), by their offsets or by a last "sentinel" message.
  */
 public final class ConsumerProgress {
 
@@ -60,6 +67,41 @@ public final class ConsumerProgress {
             }
             return owned == queues;
         });
+    }
+
+    /**
+     * A listener for a group that must know it has seen everything sent before a last, matching
+     * "sentinel" message (its key starts with {@code sentinel}): it records the keys of the other
+     * messages and counts {@code sentinelsSeen} down once, at its first sentinel. With one queue
+     * and one consumer thread the group then has passed every message before it: what it did not
+     * get was filtered out, not late.
+     */
+    public static MessageListenerConcurrently keysUntilSentinel(Set<String> keys, CountDownLatch sentinelsSeen) {
+        AtomicBoolean sawSentinel = new AtomicBoolean();
+        return (messages, context) -> {
+            for (MessageExt m : messages) {
+                if (!m.getKeys().startsWith("sentinel")) {
+                    keys.add(m.getKeys());
+                } else if (sawSentinel.compareAndSet(false, true)) {
+                    sentinelsSeen.countDown();
+                }
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        };
+    }
+
+    /** The same for a 5.x push consumer ({@code setMessageListener}, one consumption thread). */
+    public static MessageListener keysUntilSentinelGrpc(Set<String> keys, CountDownLatch sentinelsSeen) {
+        AtomicBoolean sawSentinel = new AtomicBoolean();
+        return view -> {
+            String key = view.getKeys().iterator().next();
+            if (!key.startsWith("sentinel")) {
+                keys.add(key);
+            } else if (sawSentinel.compareAndSet(false, true)) {
+                sentinelsSeen.countDown();
+            }
+            return ConsumeResult.SUCCESS;
+        };
     }
 
     private static long offset(DefaultMQPushConsumer consumer, MessageQueue mq) {

@@ -18,8 +18,8 @@ public enum StackProfile {
 
     /**
      * Client half of the fast-test profile: how often a classic client asks the NameServer for
-     * routes and heartbeats the broker (defaults 30 s each). A lesson whose timing depends on it
-     * sets {@code setPollNameServerInterval} and {@code setHeartbeatBrokerInterval} from here. The rebalance wait ({@code rocketmq.client.rebalance.waitInterval},
+     * routes and heartbeats the broker (defaults 30 s each). {@code Clients.configure} (module
+     * {@code clients}) applies it to every lesson's classic clients, so no lesson writes it. The rebalance wait ({@code rocketmq.client.rebalance.waitInterval},
      * default 20 s) is JVM-wide and read once, so the root pom sets it for test JVMs.
      */
     public int clientRouteRefreshMillis() {

@@ -101,6 +101,68 @@ class RepositoryTest {
         assertThat(broken).as("links to files that do not exist").isEmpty();
     }
 
+    @Test
+    void everyLessonLivesInAPackageOfItsRoadmapSection() {
+        // learn.rocketmq.<phase>.<section>: a module's root package holds no lesson.
+        assertThat(lessons).allSatisfy(f -> assertThat(packageOf(f).split("\\.")).as("package of %s", name(f)).hasSize(4));
+    }
+
+    @Test
+    void noLessonUsesAnotherLessonsCode() {
+        // Shared code of a section is a class of its own (OrderTable, OrderService), not a lesson's
+        // internals; links in comments are fine. A simple name another import brings in (the 5.x
+        // PushConsumer interface, say) is not the lesson of that name.
+        Map<String, Path> byName = lessons.stream().collect(Collectors.toMap(RepositoryTest::name, f -> f));
+        List<String> borrowed = new ArrayList<>();
+        for (Path lesson : lessons) {
+            String source = read(lesson);
+            String code = source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ").replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"");
+            for (Map.Entry<String, Path> other : byName.entrySet()) {
+                String n = other.getKey();
+                if (n.equals(name(lesson)) || Pattern.compile("import [\\w.]+\\." + n + ";").matcher(source).find()
+                    && !source.contains("import " + packageOf(other.getValue()) + "." + n + ";")) {
+                    continue;
+                }
+                String body = code.replaceAll("import [^;]+;", " ");
+                if (Pattern.compile("\\b" + n + "\\b").matcher(body).find()) {
+                    borrowed.add(name(lesson) + " uses " + n);
+                }
+            }
+        }
+        assertThat(borrowed).as("lessons using another lesson's code").isEmpty();
+    }
+
+    @Test
+    void lessonListShowsEveryLessonWithItsSection() throws Exception {
+        Process list = new ProcessBuilder("bash", "lesson", "--list").directory(root.toFile()).redirectErrorStream(true).start();
+        String output = new String(list.getInputStream().readAllBytes());
+        assertThat(list.waitFor()).as("./lesson --list exit code; output:%n%s", output).isZero();
+        Map<String, String> listed = new TreeMap<>();
+        output.lines().skip(1).forEach(line -> {
+            String[] columns = line.trim().split("\\s+");
+            listed.put(columns[0], columns[1] + " " + columns[2]);
+        });
+        Map<String, String> expected = new TreeMap<>();
+        for (Path lesson : lessons) {
+            String module = root.relativize(lesson).getName(0).toString();
+            expected.put(name(lesson), module + " " + packageOf(lesson).substring("learn.rocketmq.".length()));
+        }
+        assertThat(listed).isEqualTo(expected);
+    }
+
+    private static String packageOf(Path file) {
+        Matcher m = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE).matcher(read(file));
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String name(Path lesson) {
         String file = lesson.getFileName().toString();
         return file.substring(0, file.length() - ".java".length());

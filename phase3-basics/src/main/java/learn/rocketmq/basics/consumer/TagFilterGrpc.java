@@ -32,18 +32,24 @@ public class TagFilterGrpc {
 
     public static void main(String[] args) throws Exception {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
-        TagFilter.Result result = run(rocketmq, "LessonTagFilterGrpc", "lesson-tag-filter-grpc", "Paid || Shipped");
+        Result result = run(rocketmq, "LessonTagFilterGrpc", "lesson-tag-filter-grpc", "Paid || Shipped");
         System.out.printf("Done: subscribed to \"Paid || Shipped\", received %s.%n", result.receivedTags());
     }
 
-    public static TagFilter.Result run(RocketMQ rocketmq, String topic, String group, String expression) throws Exception {
+    /** The tags sent, twice each. */
+    static final List<String> TAGS = List.of("Created", "Paid", "Shipped", "Cancelled");
+
+    public record Result(List<String> sentKeys, Set<String> receivedKeys, Set<String> receivedTags) {
+    }
+
+    public static Result run(RocketMQ rocketmq, String topic, String group, String expression) throws Exception {
         rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 1);
             admin.createConsumerGroup(group);
         }
         Set<String> wanted = Set.of(expression.split("\\s*\\|\\|\\s*"));
-        int expected = (int) TagFilter.TAGS.stream().filter(wanted::contains).count() * 2;
+        int expected = (int) TAGS.stream().filter(wanted::contains).count() * 2;
 
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = Clients.configuration(rocketmq);
@@ -71,7 +77,7 @@ public class TagFilterGrpc {
         List<String> sent = new ArrayList<>();
         try (Producer producer = provider.newProducerBuilder().setClientConfiguration(configuration).setTopics(topic).build()) {
             for (int round = 1; round <= 2; round++) {
-                for (String tag : TagFilter.TAGS) {
+                for (String tag : TAGS) {
                     String key = tag + "-" + round;
                     producer.send(provider.newMessageBuilder().setTopic(topic).setTag(tag).setKeys(key)
                         .setBody(("order " + key).getBytes(StandardCharsets.UTF_8)).build());
@@ -86,6 +92,6 @@ public class TagFilterGrpc {
             consumer.close(); // waits for its pending long-poll (up to 20 s with default proxy settings)
         }
         System.out.printf("Received tags %s: the others were filtered out.%n", receivedTags);
-        return new TagFilter.Result(sent, receivedKeys, receivedTags);
+        return new Result(sent, receivedKeys, receivedTags);
     }
 }

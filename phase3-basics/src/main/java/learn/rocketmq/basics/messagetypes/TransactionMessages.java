@@ -49,27 +49,6 @@ public class TransactionMessages {
             result.received(), result.checks(), result.database());
     }
 
-    /** What happens in the local transaction of each order. */
-    public enum LocalOutcome {
-        /** the order is saved, the producer says COMMIT */
-        COMMIT,
-        /** saving the order fails, nothing is saved, the producer says ROLLBACK */
-        ROLLBACK,
-        /** the order is saved, then the producer "crashes" before answering (UNKNOW): the check-back finds it */
-        SAVED_BUT_NO_ANSWER
-    }
-
-    /** The orders used: one per outcome, the rolled-back one first. */
-    public static final Map<String, LocalOutcome> ORDERS = orders();
-
-    private static Map<String, LocalOutcome> orders() {
-        Map<String, LocalOutcome> orders = new java.util.LinkedHashMap<>();
-        orders.put("order-rolled-back", LocalOutcome.ROLLBACK);
-        orders.put("order-committed", LocalOutcome.COMMIT);
-        orders.put("order-checked-back", LocalOutcome.SAVED_BUT_NO_ANSWER);
-        return orders;
-    }
-
     /**
      * @param received the order ids the consumer received
      * @param checks   how many times the broker checked back each order
@@ -112,7 +91,7 @@ public class TransactionMessages {
             public LocalTransactionState executeLocalTransaction(Message message, Object arg) {
                 // Called right after the half message is stored, in the sending thread.
                 String orderId = message.getKeys();
-                switch ((LocalOutcome) arg) {
+                switch ((OrderOutcomes.LocalOutcome) arg) {
                     case COMMIT -> {
                         database.put(orderId, "CREATED");
                         System.out.printf("  local transaction of %s committed: answer COMMIT%n", orderId);
@@ -150,7 +129,7 @@ public class TransactionMessages {
         producer.setTransactionListener(listener);
         producer.start();
         try {
-            for (Map.Entry<String, LocalOutcome> order : ORDERS.entrySet()) {
+            for (Map.Entry<String, OrderOutcomes.LocalOutcome> order : OrderOutcomes.ORDERS.entrySet()) {
                 Message message = new Message(topic, "OrderCreated", order.getKey(),
                     ("created " + order.getKey()).getBytes(StandardCharsets.UTF_8));
                 TransactionSendResult result = producer.sendMessageInTransaction(message, order.getValue());

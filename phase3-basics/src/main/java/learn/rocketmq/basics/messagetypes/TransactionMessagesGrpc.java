@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import learn.rocketmq.basics.messagetypes.TransactionMessages.LocalOutcome;
+import learn.rocketmq.basics.messagetypes.OrderOutcomes.LocalOutcome;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
@@ -40,13 +40,21 @@ public class TransactionMessagesGrpc {
 
     public static void main(String[] args) throws Exception {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
-        TransactionMessages.Result result = run(rocketmq, "LessonTransactionMessagesGrpc", "lesson-transaction-messages-grpc");
+        Result result = run(rocketmq, "LessonTransactionMessagesGrpc", "lesson-transaction-messages-grpc");
         System.out.printf("Done: delivered %s; check-backs per order %s; local database %s.%n",
             result.received(), result.checks(), result.database());
     }
 
     /** Sends the orders of {@link TransactionMessages#ORDERS}, one per outcome, and returns what was delivered. */
-    public static TransactionMessages.Result run(RocketMQ rocketmq, String topic, String group) throws Exception {
+    /**
+     * @param received the order ids the consumer received
+     * @param checks   how many times the broker checked back each order
+     * @param database the local "database" at the end (order id to state)
+     */
+    public record Result(Set<String> received, Map<String, Integer> checks, Map<String, String> database) {
+    }
+
+    public static Result run(RocketMQ rocketmq, String topic, String group) throws Exception {
         rocketmq.requireProxy();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.TRANSACTION, 4);
@@ -91,7 +99,7 @@ public class TransactionMessagesGrpc {
             .setTopics(topic)
             .setTransactionChecker(checker)
             .build()) {
-            for (Map.Entry<String, LocalOutcome> order : TransactionMessages.ORDERS.entrySet()) {
+            for (Map.Entry<String, LocalOutcome> order : OrderOutcomes.ORDERS.entrySet()) {
                 String orderId = order.getKey();
                 // 3. Phase one: the half message, bound to a transaction.
                 Transaction transaction = producer.beginTransaction();
@@ -127,6 +135,6 @@ public class TransactionMessagesGrpc {
             System.out.println("Closing the consumer (it waits for its pending long-poll, up to 20 s)...");
             consumer.close();
         }
-        return new TransactionMessages.Result(Set.copyOf(received), Map.copyOf(checks), Map.copyOf(database));
+        return new Result(Set.copyOf(received), Map.copyOf(checks), Map.copyOf(database));
     }
 }

@@ -32,7 +32,11 @@ public class SendResultsAndErrorsGrpc {
         System.out.printf("Done: stored as %s, and %d failures explained.%n", result.ok().getMessageId(), result.failures().size());
     }
 
-    public record Result(SendReceipt ok, List<SendResultsAndErrors.Failure> failures) {
+    /** One attempt that was refused: what was tried, the exception, and the one-line hint for it. */
+    public record Failure(String attempt, Throwable error, String hint) {
+    }
+
+    public record Result(SendReceipt ok, List<Failure> failures) {
     }
 
     public static Result run(RocketMQ rocketmq, String topic) throws Exception {
@@ -44,7 +48,7 @@ public class SendResultsAndErrorsGrpc {
         ClientConfiguration configuration = ClientConfiguration.newBuilder()
             .setEndpoints(rocketmq.proxy()).setRequestTimeout(Duration.ofSeconds(3)).build();
 
-        List<SendResultsAndErrors.Failure> failures = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         SendReceipt ok;
         try (Producer producer = provider.newProducerBuilder().setClientConfiguration(configuration).setTopics(topic).build()) {
             ok = producer.send(provider.newMessageBuilder().setTopic(topic).setBody("hello".getBytes(StandardCharsets.UTF_8)).build());
@@ -78,15 +82,15 @@ public class SendResultsAndErrorsGrpc {
         void send() throws Exception;
     }
 
-    private static SendResultsAndErrors.Failure attempt(String what, Send send) {
+    private static Failure attempt(String what, Send send) {
         try {
             send.send();
             System.out.printf("%n%s: no error?!%n", what);
-            return new SendResultsAndErrors.Failure(what, null, null);
+            return new Failure(what, null, null);
         } catch (Exception e) {
             String hint = Hints.explain(e);
             System.out.printf("%n%s -> %s%n  %s%n", what, e.getClass().getSimpleName(), hint);
-            return new SendResultsAndErrors.Failure(what, e, hint);
+            return new Failure(what, e, hint);
         }
     }
 

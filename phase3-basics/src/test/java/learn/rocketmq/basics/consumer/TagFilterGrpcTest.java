@@ -13,7 +13,7 @@ class TagFilterGrpcTest {
 
     @Test
     void aGrpcConsumerSubscribedToSomeTagsReceivesThoseAndOnlyThose(RocketMQ rocketmq) throws Exception {
-        TagFilter.Result result = TagFilterGrpc.run(rocketmq, UniqueNames.of("TagFilterGrpc"),
+        TagFilterGrpc.Result result = TagFilterGrpc.run(rocketmq, UniqueNames.of("TagFilterGrpc"),
             UniqueNames.of("tag-filter-grpc"), "Paid || Shipped");
 
         assertThat(result.sentKeys()).hasSize(8);

@@ -13,7 +13,7 @@ class TransactionMessagesGrpcTest {
 
     @Test
     void commitDeliversRollbackNeverDoesAndTheCheckerAnswersFromLocalState(RocketMQ rocketmq) throws Exception {
-        TransactionMessages.Result result = TransactionMessagesGrpc.run(rocketmq, UniqueNames.of("TransactionMessagesGrpc"),
+        TransactionMessagesGrpc.Result result = TransactionMessagesGrpc.run(rocketmq, UniqueNames.of("TransactionMessagesGrpc"),
             UniqueNames.of("transaction-messages-grpc"));
 
         // Committed right away, and committed by the check-back (it found the order saved).

@@ -20,33 +20,33 @@ class SendResultsAndErrorsGrpcTest {
         SendResultsAndErrorsGrpc.Result result = SendResultsAndErrorsGrpc.run(rocketmq, UniqueNames.of("SendResultsAndErrorsGrpc"));
 
         assertThat(result.ok().getMessageId()).isNotNull();
-        Map<String, SendResultsAndErrors.Failure> failures = result.failures().stream()
-            .collect(Collectors.toMap(SendResultsAndErrors.Failure::attempt, Function.identity()));
+        Map<String, SendResultsAndErrorsGrpc.Failure> failures = result.failures().stream()
+            .collect(Collectors.toMap(SendResultsAndErrorsGrpc.Failure::attempt, Function.identity()));
         assertThat(failures).hasSize(5).allSatisfy((what, f) -> {
             assertThat(f.error()).as(what).isNotNull();
             assertThat(f.hint()).as(what).doesNotContain("\n");
         });
 
-        SendResultsAndErrors.Failure wrongType = failures.get("a FIFO message (with a message group) to a NORMAL topic");
+        SendResultsAndErrorsGrpc.Failure wrongType = failures.get("a FIFO message (with a message group) to a NORMAL topic");
         assertThat(wrongType.error()).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("actualMessageType=FIFO").hasMessageContaining("acceptMessageTypes=[NORMAL]");
         assertThat(wrongType.hint()).startsWith("The message's type does not match the topic's type");
 
-        SendResultsAndErrors.Failure tooLarge = failures.get("a 5 MiB message");
+        SendResultsAndErrorsGrpc.Failure tooLarge = failures.get("a 5 MiB message");
         assertThat(tooLarge.error()).isInstanceOf(ClientException.class).hasMessageContaining("exceeds the threshold");
         assertThat(tooLarge.hint()).startsWith("The message is too large");
 
         // The 5.x message builder checks the topic name itself.
-        SendResultsAndErrors.Failure illegalName = failures.get("an illegal topic name");
+        SendResultsAndErrorsGrpc.Failure illegalName = failures.get("an illegal topic name");
         assertThat(illegalName.error()).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("topic does not match the regex");
         assertThat(illegalName.hint()).startsWith("Illegal topic name");
 
-        SendResultsAndErrors.Failure empty = failures.get("an empty body");
+        SendResultsAndErrorsGrpc.Failure empty = failures.get("an empty body");
         assertThat(empty.error()).isInstanceOf(IllegalArgumentException.class);
         assertThat(empty.hint()).startsWith("The message body is empty");
 
-        SendResultsAndErrors.Failure unreachable = failures.get("RocketMQ unreachable (nobody at the proxy endpoint)");
+        SendResultsAndErrorsGrpc.Failure unreachable = failures.get("RocketMQ unreachable (nobody at the proxy endpoint)");
         assertThat(unreachable.error()).isInstanceOf(IllegalStateException.class);
         assertThat(unreachable.hint()).startsWith("Cannot reach RocketMQ").contains("proxy port (8081)");
     }

@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.clients.ConsumerProgress;
 import learn.rocketmq.stack.Hints;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
@@ -52,31 +52,6 @@ public class Sql92Filtering {
         run(rocketmq, "LessonSql92Filtering", "lesson-sql92-filtering");
     }
 
-    /** The messages sent: key -> user properties. "m6-no-properties" has none. */
-    static final Map<String, Map<String, String>> MESSAGES = new LinkedHashMap<>();
-
-    static {
-        MESSAGES.put("m1", Map.of("region", "eu", "amount", "50", "vip", "false"));
-        MESSAGES.put("m2", Map.of("region", "us", "amount", "150", "vip", "false", "coupon", "SAVE10"));
-        MESSAGES.put("m3", Map.of("region", "eu", "amount", "450", "vip", "false"));
-        MESSAGES.put("m4", Map.of("region", "apac", "amount", "300", "vip", "true"));
-        MESSAGES.put("m5", Map.of("region", "eu", "amount", "120", "vip", "true"));
-        MESSAGES.put("m6-no-properties", Map.of());
-    }
-
-    static final List<String> EXPRESSIONS = List.of(
-        "amount BETWEEN 100 AND 500",
-        "region IN ('eu', 'us')",
-        "coupon IS NULL",
-        "region = 'eu' AND (amount > 300 OR vip = 'true')",
-        "amount > 100",
-        "NOT (amount > 100)");
-
-    /** Sent last; between them they match every expression, so each group knows it has seen all. */
-    private static final Map<String, Map<String, String>> SENTINELS = Map.of(
-        "sentinel-a", Map.of("region", "eu", "amount", "400", "vip", "true"),
-        "sentinel-b", Map.of("region", "eu", "amount", "50", "vip", "true"));
-
     public record Result(Map<String, Set<String>> receivedByExpression) {
     }
 
@@ -87,40 +62,30 @@ public class Sql92Filtering {
             admin.createTopic(topic, TopicMessageType.NORMAL, 1);
         }
         Map<String, Set<String>> received = new LinkedHashMap<>();
-        CountDownLatch sentinelsSeen = new CountDownLatch(EXPRESSIONS.size());
+        CountDownLatch sentinelsSeen = new CountDownLatch(SqlFilterCases.EXPRESSIONS.size());
         List<DefaultMQPushConsumer> consumers = new ArrayList<>();
         DefaultMQProducer producer = new DefaultMQProducer(groupPrefix + "-producer");
         producer.setNamesrvAddr(rocketmq.nameServer());
         try {
-            for (int i = 0; i < EXPRESSIONS.size(); i++) {
-                String expression = EXPRESSIONS.get(i);
+            for (int i = 0; i < SqlFilterCases.EXPRESSIONS.size(); i++) {
+                String expression = SqlFilterCases.EXPRESSIONS.get(i);
                 Set<String> keys = new ConcurrentSkipListSet<>();
                 received.put(expression, keys);
                 DefaultMQPushConsumer consumer = consumer(rocketmq, groupPrefix + "-" + i);
                 consumer.subscribe(topic, MessageSelector.bySql(expression)); // one group per condition
-                AtomicBoolean sawSentinel = new AtomicBoolean();
-                consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-                    for (var m : messages) {
-                        if (!m.getKeys().startsWith("sentinel")) {
-                            keys.add(m.getKeys());
-                        } else if (sawSentinel.compareAndSet(false, true)) {
-                            sentinelsSeen.countDown();
-                        }
-                    }
-                    return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-                });
+                consumer.registerMessageListener(ConsumerProgress.keysUntilSentinel(keys, sentinelsSeen));
                 consumer.start();
                 consumers.add(consumer);
             }
             producer.start();
-            Map<String, Map<String, String>> all = new LinkedHashMap<>(MESSAGES);
-            all.putAll(SENTINELS);
+            Map<String, Map<String, String>> all = new LinkedHashMap<>(SqlFilterCases.MESSAGES);
+            all.putAll(SqlFilterCases.SENTINELS);
             for (Map.Entry<String, Map<String, String>> e : all.entrySet()) {
                 Message m = new Message(topic, "order", e.getKey(), e.getKey().getBytes(StandardCharsets.UTF_8));
                 e.getValue().forEach(m::putUserProperty); // the properties the broker filters on
                 producer.send(m);
             }
-            MESSAGES.forEach((k, p) -> System.out.printf("Sent %s %s%n", k, p));
+            SqlFilterCases.MESSAGES.forEach((k, p) -> System.out.printf("Sent %s %s%n", k, p));
             if (!sentinelsSeen.await(30, TimeUnit.SECONDS)) {
                 System.out.println("Not every group saw a sentinel within 30 s.");
             }

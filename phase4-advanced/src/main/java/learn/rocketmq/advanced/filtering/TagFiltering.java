@@ -1,24 +1,19 @@
 package learn.rocketmq.advanced.filtering;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.clients.ConsumerProgress;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
@@ -33,10 +28,8 @@ import org.apache.rocketmq.common.message.Message;
  * With the classic client.
  * Roadmap: 4.3 Message Filtering: Tag-based filtering.
  *
- * <p>The wrong way beside the right way: all consumers of one group must subscribe with the same
- * expression. Two instances of one group with different tags split the queues between them, and
- * each drops (and acknowledges!) the other one's tags from its queues: messages are lost for
- * both. Different interests need different groups.
+ * <p>Different interests need different groups: the wrong way, one group with different tags,
+ * loses messages ({@link SameGroupDifferentTags}).
  * Run it: {@code ./lesson TagFiltering}.
  */
 public class TagFiltering {
@@ -44,7 +37,6 @@ public class TagFiltering {
     public static void main(String[] args) throws Exception {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
         run(rocketmq, "LessonTagFiltering", "lesson-tag-filtering");
-        sameGroupDifferentTags(rocketmq, "LessonTagFilteringWrong", "lesson-tag-filtering-wrong", 20);
     }
 
     /** The messages sent: key -> tag. */
@@ -84,17 +76,7 @@ public class TagFiltering {
                 consumer.setConsumeThreadMin(1);
                 consumer.setConsumeThreadMax(1);
                 consumer.subscribe(topic, expression);
-                AtomicBoolean sawSentinel = new AtomicBoolean();
-                consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-                    for (var m : messages) {
-                        if (!m.getKeys().startsWith("sentinel")) {
-                            keys.add(m.getKeys());
-                        } else if (sawSentinel.compareAndSet(false, true)) {
-                            sentinels.countDown();
-                        }
-                    }
-                    return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-                });
+                consumer.registerMessageListener(ConsumerProgress.keysUntilSentinel(keys, sentinels));
                 consumer.start();
                 consumers.add(consumer);
             }
@@ -116,60 +98,6 @@ public class TagFiltering {
         }
         received.forEach((expression, keys) -> System.out.printf("  subscribe(\"%s\") received %d: %s%n", expression, keys.size(), keys));
         return new Result(received);
-    }
-
-    /** What each of the two instances received, and the messages of their tags nobody got. */
-    public record WrongResult(Set<String> paidInstanceGot, Set<String> shippedInstanceGot, Set<String> lost) {
-    }
-
-    /** The wrong way: one group, two instances, different tags. */
-    public static WrongResult sameGroupDifferentTags(RocketMQ rocketmq, String topic, String group, int count) throws Exception {
-        System.out.println("--- The wrong way: two instances of ONE group subscribing to different tags");
-        try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-            admin.createTopic(topic, TopicMessageType.NORMAL, 4);
-        }
-        Set<String> paidGot = new ConcurrentSkipListSet<>();
-        Set<String> shippedGot = new ConcurrentSkipListSet<>();
-        DefaultMQPushConsumer paid = consumer(rocketmq, group, "instance-paid");
-        paid.subscribe(topic, "paid");
-        paid.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            messages.forEach(m -> paidGot.add(m.getKeys()));
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        DefaultMQPushConsumer shipped = consumer(rocketmq, group, "instance-shipped");
-        shipped.subscribe(topic, "shipped");
-        shipped.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            messages.forEach(m -> shippedGot.add(m.getKeys()));
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        DefaultMQProducer producer = new DefaultMQProducer(group + "-producer");
-        producer.setNamesrvAddr(rocketmq.nameServer());
-        Set<String> sent = new TreeSet<>();
-        try {
-            paid.start();
-            shipped.start();
-            ConsumerProgress.awaitQueuesSplit(List.of(paid, shipped), topic, 4);
-            producer.start();
-            for (int i = 1; i <= count; i++) {
-                String tag = i % 2 == 0 ? "paid" : "shipped";
-                String key = "order-" + i + "-" + tag;
-                producer.send(new Message(topic, tag, key, key.getBytes(StandardCharsets.UTF_8)));
-                sent.add(key);
-            }
-            // Wait until the group has passed every message. (A consumer's offset skips a filtered
-            // tail only when its long-poll at the queue's end returns: up to 15 s with long polling on.)
-            ConsumerProgress.awaitCaughtUp(List.of(paid, shipped), topic, Duration.ofSeconds(30));
-        } finally {
-            producer.shutdown();
-            paid.shutdown();
-            shipped.shutdown();
-        }
-        Set<String> lost = new TreeSet<>(sent);
-        lost.removeAll(paidGot);
-        lost.removeAll(shippedGot);
-        System.out.printf("Sent %d (half paid, half shipped). The 'paid' instance got %d, the 'shipped' instance got %d,"
-            + " %d were consumed by nobody: %s%n", sent.size(), paidGot.size(), shippedGot.size(), lost.size(), lost);
-        return new WrongResult(paidGot, shippedGot, lost);
     }
 
     private static DefaultMQPushConsumer consumer(RocketMQ rocketmq, String group, String instance) {

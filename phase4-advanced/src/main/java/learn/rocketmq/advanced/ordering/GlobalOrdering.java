@@ -99,19 +99,10 @@ public class GlobalOrdering {
         }
         double seconds = Math.max(1, last.get() - first.get()) / 1e9;
         double perSecond = sequence.size() / seconds;
-        boolean total = isAscending(sequence);
+        boolean total = Sequences.isAscending(sequence);
         System.out.printf("%d queue(s): consumed %d messages (%d ms of work each) at %.0f msg/s; total order %s.%n",
             queues, sequence.size(), workMillis, perSecond, total ? "kept" : "NOT kept (only per queue)");
         return new Result(queues, sequence, perSecond);
-    }
-
-    static boolean isAscending(List<Integer> sequence) {
-        for (int i = 1; i < sequence.size(); i++) {
-            if (sequence.get(i) < sequence.get(i - 1)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void work(long millis) {

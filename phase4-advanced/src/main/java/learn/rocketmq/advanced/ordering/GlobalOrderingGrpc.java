@@ -144,7 +144,7 @@ public class GlobalOrderingGrpc {
         }
         double seconds = Math.max(1, last.get() - first.get()) / 1e9;
         double perSecond = sequence.size() / seconds;
-        boolean total = GlobalOrdering.isAscending(sequence);
+        boolean total = Sequences.isAscending(sequence);
         System.out.printf("%d message group(s): consumed %d messages (%d ms of work each) at %.0f msg/s, at most %d at a time;"
                 + " total order %s.%n", messageGroups, sequence.size(), workMillis, perSecond, maxInFlight.get(),
             total ? "kept" : "NOT kept (only per message group)");

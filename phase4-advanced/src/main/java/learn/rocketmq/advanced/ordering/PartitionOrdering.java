@@ -131,7 +131,7 @@ public class PartitionOrdering {
         }
         Map<String, List<Integer>> sorted = new LinkedHashMap<>();
         sequenceByKey.keySet().stream().sorted().forEach(k -> sorted.put(k, List.copyOf(sequenceByKey.get(k))));
-        long outOfOrder = sorted.values().stream().filter(s -> !GlobalOrdering.isAscending(s)).count();
+        long outOfOrder = sorted.values().stream().filter(s -> !Sequences.isAscending(s)).count();
         System.out.printf("%s listener: %d keys x %d steps; keys whose steps were applied out of order: %d%n",
             orderly ? "Orderly" : "Concurrent", keys, stepsPerKey, outOfOrder);
         sorted.forEach((k, s) -> System.out.printf("  %s (by %s): %s%n", k, consumerByKey.get(k), s));

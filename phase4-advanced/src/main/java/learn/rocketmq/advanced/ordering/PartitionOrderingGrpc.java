@@ -110,7 +110,7 @@ public class PartitionOrderingGrpc {
         }
         Map<String, List<Integer>> sorted = new LinkedHashMap<>();
         sequenceByKey.keySet().stream().sorted().forEach(k -> sorted.put(k, List.copyOf(sequenceByKey.get(k))));
-        long outOfOrder = sorted.values().stream().filter(s -> !GlobalOrdering.isAscending(s)).count();
+        long outOfOrder = sorted.values().stream().filter(s -> !Sequences.isAscending(s)).count();
         System.out.printf("%s group: %d message groups x %d steps; groups applied out of order: %d%n",
             orderlyGroup ? "Orderly" : "Concurrent", keys, steps, outOfOrder);
         sorted.forEach((k, s) -> System.out.printf("  %s: %s%n", k, s));

@@ -2,13 +2,10 @@ package learn.rocketmq.advanced.filtering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQExtension;
-import learn.rocketmq.stack.StackProfile;
 import learn.rocketmq.stack.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,19 +26,5 @@ class Sql92FilteringGrpcTest {
         // The message without "amount" is in neither a condition nor its negation.
         assertThat(got.get("amount > 100")).containsExactlyInAnyOrder("m2", "m3", "m4", "m5");
         assertThat(got.get("NOT (amount > 100)")).containsExactlyInAnyOrder("m1");
-    }
-
-    @Test
-    void aBrokerWithoutEnablePropertyFilterRefusesAClassicSqlConsumerButStillFiltersFor5x() throws Exception {
-        try (EmbeddedRocketMQ broker = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS, Map.of("enablePropertyFilter", "false"))) {
-            List<String> received = Sql92FilteringGrpc.withoutPropertyFilter(broker.rocketMQ(),
-                UniqueNames.of("Sql92GrpcNoFilter"), UniqueNames.of("sql92-grpc-no-filter"));
-
-            // RocketMQ 5.5.0: the pop path does not check enablePropertyFilter; the condition is applied.
-            assertThat(received).containsExactly("large-150");
-            // The same broker refuses a classic consumer with a SQL92 subscription.
-            assertThat(Sql92Filtering.withoutPropertyFilter(broker.rocketMQ(), UniqueNames.of("Sql92ClassicNoFilter"),
-                UniqueNames.of("sql92-classic-no-filter"))).isNotEqualTo("started").containsIgnoringCase("SQL92");
-        }
     }
 }

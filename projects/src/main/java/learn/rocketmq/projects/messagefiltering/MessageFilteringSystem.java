@@ -9,15 +9,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import learn.rocketmq.advanced.filtering.Sql92Filtering;
 import learn.rocketmq.advanced.filtering.TagFiltering;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.clients.ConsumerProgress;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
-import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
 import org.apache.rocketmq.client.apis.consumer.FilterExpression;
 import org.apache.rocketmq.client.apis.consumer.FilterExpressionType;
 import org.apache.rocketmq.client.apis.consumer.PushConsumer;
@@ -96,21 +95,12 @@ public class MessageFilteringSystem {
             for (Map.Entry<String, FilterExpression> s : SUBSCRIBERS.entrySet()) {
                 Set<String> keys = new ConcurrentSkipListSet<>();
                 received.put(s.getKey(), keys);
-                AtomicBoolean done = new AtomicBoolean();
                 subscribers.add(provider.newPushConsumerBuilder()
                     .setClientConfiguration(configuration)
                     .setConsumerGroup(groupPrefix + "-" + s.getKey())
                     .setConsumptionThreadCount(1)
                     .setSubscriptionExpressions(Map.of(topic, s.getValue()))
-                    .setMessageListener(view -> {
-                        String key = view.getKeys().iterator().next();
-                        if (!key.startsWith("sentinel")) {
-                            keys.add(key);
-                        } else if (done.compareAndSet(false, true)) {
-                            sawSentinel.countDown();
-                        }
-                        return ConsumeResult.SUCCESS;
-                    })
+                    .setMessageListener(ConsumerProgress.keysUntilSentinelGrpc(keys, sawSentinel))
                     .build());
             }
             try (Producer catalogue = provider.newProducerBuilder().setClientConfiguration(configuration).setTopics(topic).build()) {
@@ -128,28 +118,9 @@ public class MessageFilteringSystem {
                 }
             }
         } finally {
-            closeAll(subscribers);
+            Clients.closeAll(subscribers);
         }
         received.forEach((name, keys) -> System.out.printf("  %-20s %-45s -> %s%n", name, SUBSCRIBERS.get(name).getExpression(), keys));
         return new Result(received);
-    }
-
-    /** 5.x push consumers wait for their pending long-poll on close: close them side by side. */
-    private static void closeAll(List<PushConsumer> consumers) throws Exception {
-        List<Thread> closing = new ArrayList<>();
-        for (PushConsumer c : consumers) {
-            Thread t = new Thread(() -> {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.out.println("closing a subscriber: " + e);
-                }
-            });
-            t.start();
-            closing.add(t);
-        }
-        for (Thread t : closing) {
-            t.join(30_000);
-        }
     }
 }
