@@ -37,14 +37,35 @@ final class ServerProcess {
 
     /** {@code keptDir}: the store's directory, kept across runs ({@code ./rocketmq up}); null: a temporary one. */
     static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path keptDir) {
+        return launch(profile, settings, serverArgs, keptDir, false);
+    }
+
+    /**
+     * A server of a cluster ({@link RocketMQServer}): in {@code memberDir} (made by
+     * {@link #newMemberDir}), kept across its restarts, deleted with its cluster or when this JVM
+     * ends; a stop (SIGTERM) is a graceful shutdown.
+     */
+    static Launched launchMember(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path memberDir) {
+        return launch(profile, settings, serverArgs, memberDir, true);
+    }
+
+    /** A new directory for a cluster's server, swept like a test stack's once this JVM is gone. */
+    static Path newMemberDir(String name) throws IOException {
+        Files.createDirectories(WorkDir.WORK);
+        WorkDir.sweepOrphans();
+        return Files.createTempDirectory(WorkDir.WORK, "stack-" + ProcessHandle.current().pid() + "-" + name + "-");
+    }
+
+    private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path dir,
+                                   boolean member) {
         long t0 = System.nanoTime();
-        boolean kept = keptDir != null;
+        boolean kept = dir != null && !member;
         try {
             Files.createDirectories(WorkDir.WORK);
             WorkDir.sweepOrphans();
-            Path baseDir = kept ? Files.createDirectories(keptDir)
+            Path baseDir = dir != null ? Files.createDirectories(dir)
                 : Files.createTempDirectory(WorkDir.WORK, "stack-" + ProcessHandle.current().pid() + "-");
-            Path logs = Files.createDirectories(kept ? baseDir.resolve("logs") : WorkDir.logDirFor(baseDir));
+            Path logs = Files.createDirectories(kept || member ? baseDir.resolve("logs") : WorkDir.logDirFor(baseDir));
             Files.createDirectories(baseDir.resolve("home"));
 
             List<String> classPath = ServerClassPath.serverClassPath();
@@ -62,6 +83,9 @@ final class ServerProcess {
             if (kept) {
                 command.add("--keep-store");
             }
+            if (member) {
+                command.add("--cluster-member");
+            }
             // TLS and plaintext on every port, as a default installation (certificate made once).
             command.add("--tls-dir");
             command.add(WorkDir.WORK.resolve("tls").toString());
@@ -74,15 +98,16 @@ final class ServerProcess {
                 command.add(key + "=" + value);
             });
             Process process = new ProcessBuilder(command)
-                .redirectError(kept ? ProcessBuilder.Redirect.appendTo(logs.resolve("server-stderr.log").toFile())
+                .redirectError(kept || member ? ProcessBuilder.Redirect.appendTo(logs.resolve("server-stderr.log").toFile())
                     : ProcessBuilder.Redirect.to(logs.resolve("server-stderr.log").toFile()))
                 .start();
             ClassDataSharing.recordArchiveOwner(command, process);
             // A run that records the class-data archive needs a few seconds after it is told to stop;
             // a clean stop of a kept store, the broker's own shutdown (seconds).
-            long stopWaitSeconds = ClassDataSharing.writesArchive(command) || kept ? 60 : 2;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, kept ? null : baseDir, stopWaitSeconds),
-                "embedded-rocketmq-stop"));
+            long stopWaitSeconds = ClassDataSharing.writesArchive(command) || kept || member ? 60 : 2;
+            // A member's directory outlives its process (a restart uses it): its cluster deletes it.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, kept || member ? null : baseDir,
+                member ? 2 : stopWaitSeconds), "embedded-rocketmq-stop"));
 
             CompletableFuture<Optional<String>> stopped = new CompletableFuture<>();
             String ready = awaitReadyLine(process, logs, stopped);

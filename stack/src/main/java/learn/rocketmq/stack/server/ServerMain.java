@@ -42,7 +42,8 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
  * The server JVM of the stack: one NameServer, one Broker and the 5.x Proxy (LOCAL mode: inside
- * the broker's JVM, as {@code mqbroker --enable-proxy} runs it), from the Maven Central jars.
+ * the broker's JVM, as {@code mqbroker --enable-proxy} runs it), from the Maven Central jars; or
+ * one server of a cluster ({@code --role}).
  *
  * <p>Never runs in a lesson's JVM: {@code EmbeddedRocketMQ} starts it as a child process, and
  * {@code ./rocketmq up} runs it in the foreground on the standard ports. It reads the repo's
@@ -58,10 +59,15 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable),
  * {@code --join H:P} (start only a broker, registering with the NameServer at H:P: a second
  * master, or a slave; its settings, brokerName first, come with {@code --set}),
+ * {@code --role namesrv|broker|proxy|all} (one server of a cluster, or all three, the default;
+ * {@code --namesrv H:P[;H:P]} for a broker or a CLUSTER-mode proxy, {@code --listen PORT} and
+ * {@code --remoting-port PORT} to bind given ports, as a restart does),
+ * {@code --cluster-member} (SIGTERM is a graceful shutdown, the directory is kept for a restart,
+ * and deleted when the parent is gone),
  * {@code --tls-dir DIR} (every port accepts TLS and plaintext, as in a default installation, with
  * the certificate kept in DIR; see {@link ServerCertificate}).
  * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}
- * ({@code READY broker=H:P} with {@code --join}).
+ * (only the started server's addresses with {@code --role} or {@code --join}).
  */
 public final class ServerMain {
 
@@ -76,7 +82,11 @@ public final class ServerMain {
         boolean fastTests = false;
         boolean watchStdin = false;
         boolean keepStore = false;
-        String join = null;
+        boolean clusterMember = false;
+        String role = "all";
+        String namesrv = null;
+        int listen = 0;
+        int remotingPort = 0;
         Path tlsDir = null;
         Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
@@ -86,7 +96,15 @@ public final class ServerMain {
                 case "--fast-tests" -> fastTests = true;
                 case "--watch-stdin" -> watchStdin = true;
                 case "--keep-store" -> keepStore = true;
-                case "--join" -> join = args[++i];
+                case "--join" -> {
+                    role = "broker";
+                    namesrv = args[++i];
+                }
+                case "--role" -> role = args[++i];
+                case "--namesrv" -> namesrv = args[++i];
+                case "--listen" -> listen = Integer.parseInt(args[++i]);
+                case "--remoting-port" -> remotingPort = Integer.parseInt(args[++i]);
+                case "--cluster-member" -> clusterMember = true;
                 case "--tls-dir" -> tlsDir = Path.of(args[++i]).toAbsolutePath();
                 case "--set" -> {
                     String kv = args[++i];
@@ -102,7 +120,16 @@ public final class ServerMain {
             ServerCertificate.usePermissiveTls(tlsDir); // before any server class reads the TLS settings
         }
         PrintStream out = System.out;
-        if (keepStore) {
+        if (clusterMember) {
+            // A server of a cluster: a stop (SIGTERM) is graceful (the broker unregisters, persists
+            // its offsets and flushes its store), and the store stays for a restart. When the
+            // parent is gone, the cluster is: halt and delete.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanStop(out), "stack-clean-stop"));
+            if (watchStdin) {
+                Path finalBaseDir = baseDir;
+                watchParent(() -> deleteUntilGone(finalBaseDir));
+            }
+        } else if (keepStore) {
             // ./rocketmq up: a stop (Ctrl-C, SIGTERM, or the parent gone) shuts the servers down as
             // RocketMQ's own shutdown hook does, so the next start finds a clean store.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanStop(out), "stack-clean-stop"));
@@ -124,16 +151,36 @@ public final class ServerMain {
         }
 
         try {
-            if (join != null) {
-                BrokerController broker = startBroker(baseDir, Ports.free().broker, join, loadSettings(fastTests, overrides));
-                RUNNING.add(broker::shutdown);
-                out.println(READY + " broker=" + broker.getBrokerAddr() + " pid=" + ProcessHandle.current().pid());
-            } else {
-                Ports ports = standardPorts ? Ports.standard() : Ports.free();
-                Started started = start(baseDir, ports, loadSettings(fastTests, overrides));
-                out.println(READY + " namesrv=" + started.namesrv + " broker=" + started.broker
-                    + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
-                    + " pid=" + ProcessHandle.current().pid());
+            Properties settings = loadSettings(fastTests, overrides);
+            switch (role) {
+                case "namesrv" -> {
+                    NamesrvController started = startNamesrv(baseDir, listen > 0 ? listen : Ports.free().namesrv);
+                    RUNNING.add(started::shutdown);
+                    out.println(READY + " namesrv=127.0.0.1:" + started.getNettyServerConfig().getListenPort()
+                        + " pid=" + ProcessHandle.current().pid());
+                }
+                case "broker" -> {
+                    check(namesrv != null, "--role broker needs --namesrv H:P[;H:P]");
+                    BrokerController broker = startBroker(baseDir, listen > 0 ? listen : Ports.free().broker, namesrv, settings);
+                    RUNNING.add(broker::shutdown);
+                    out.println(READY + " broker=" + broker.getBrokerAddr() + " pid=" + ProcessHandle.current().pid());
+                }
+                case "proxy" -> {
+                    check(namesrv != null, "--role proxy needs --namesrv H:P[;H:P]");
+                    Ports free = Ports.free();
+                    Started started = startClusterProxy(baseDir, listen > 0 ? listen : free.proxy,
+                        remotingPort > 0 ? remotingPort : free.proxyRemoting, namesrv, settings);
+                    out.println(READY + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
+                        + " pid=" + ProcessHandle.current().pid());
+                }
+                case "all" -> {
+                    Ports ports = standardPorts ? Ports.standard() : Ports.free();
+                    Started started = start(baseDir, ports, settings);
+                    out.println(READY + " namesrv=" + started.namesrv + " broker=" + started.broker
+                        + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
+                        + " pid=" + ProcessHandle.current().pid());
+                }
+                default -> throw new IllegalArgumentException("unknown --role " + role + " (namesrv, broker, proxy, all)");
             }
             out.flush();
         } catch (Throwable e) {
@@ -199,6 +246,66 @@ public final class ServerMain {
         return settings;
     }
 
+    /** A NameServer on 127.0.0.1:{@code port}, its small store (kvConfig) under {@code baseDir/namesrv}. */
+    static NamesrvController startNamesrv(Path baseDir, int port) {
+        NamesrvConfig namesrvConfig = new NamesrvConfig();
+        namesrvConfig.setKvConfigPath(baseDir.resolve("namesrv/kvConfig.json").toString());
+        namesrvConfig.setConfigStorePath(baseDir.resolve("namesrv/namesrv.properties").toString());
+        NettyServerConfig namesrvNetty = new NettyServerConfig();
+        namesrvNetty.setListenPort(port);
+        namesrvNetty.setBindAddress("127.0.0.1");
+        NamesrvController namesrv = new NamesrvController(namesrvConfig, namesrvNetty);
+        check(namesrv.initialize(), "NameServer failed to initialize");
+        try {
+            namesrv.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("NameServer failed to start: " + e.getMessage(), e);
+        }
+        return namesrv;
+    }
+
+    /**
+     * The 5.x proxy in CLUSTER mode, a process of its own (as {@code mqproxy -pm cluster} runs it):
+     * it finds brokers through the NameServers, so 5.x clients keep working when one broker dies.
+     */
+    static Started startClusterProxy(Path baseDir, int grpcPort, int remotingPort, String namesrvAddr, Properties settings)
+        throws Exception {
+        Path proxyJson = copyConfig("rmq-proxy.json", Files.createDirectories(baseDir.resolve("conf")));
+        System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyJson.toString());
+        ConfigurationManager.initEnv();
+        ConfigurationManager.initConfig();
+        ProxyConfig proxyConfig = ConfigurationManager.getProxyConfig();
+        proxyConfig.setProxyMode("cluster");
+        proxyConfig.setNamesrvAddr(namesrvAddr);
+        proxyConfig.setGrpcServerPort(grpcPort);
+        proxyConfig.setRemotingListenPort(remotingPort);
+        ServerCertificate.configure(proxyConfig);
+        Properties proxySettings = new Properties();
+        settings.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
+            .forEach(k -> proxySettings.setProperty(k.substring("proxy.".length()), settings.getProperty(k)));
+        MixAll.properties2Object(proxySettings, proxyConfig);
+        ThreadPoolExecutor grpcExecutor = new ThreadPoolExecutor(proxyConfig.getGrpcThreadPoolNums(),
+            proxyConfig.getGrpcThreadPoolNums(), 1, TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(proxyConfig.getGrpcThreadPoolQueueCapacity()));
+        ProxyMetricsManager.initClusterMode(proxyConfig);
+        DefaultMessagingProcessor processor = DefaultMessagingProcessor.createForClusterMode();
+        GrpcMessagingApplication application = GrpcMessagingApplication.create(processor);
+        GrpcServer grpcServer = GrpcServerBuilder.newBuilder(grpcExecutor, grpcPort, new TlsCertificateManager())
+            .addService(application).configInterceptor().build();
+        RemotingProtocolServer remotingServer = new RemotingProtocolServer(processor, new TlsCertificateManager());
+        processor.start();
+        application.start();
+        grpcServer.start();
+        remotingServer.start();
+        RUNNING.add(() -> {
+            remotingServer.shutdown();
+            grpcServer.shutdown();
+            application.shutdown();
+            processor.shutdown();
+        });
+        return new Started(namesrvAddr, null, "127.0.0.1:" + grpcPort, "127.0.0.1:" + remotingPort);
+    }
+
     static Started start(Path baseDir, Ports ports, Properties fast) throws Exception {
         Path proxyJson = copyConfig("rmq-proxy.json", Files.createDirectories(baseDir.resolve("conf")));
         String host = "127.0.0.1";
@@ -207,22 +314,7 @@ public final class ServerMain {
         // The three servers are independent until they are wired together, and most of a cold
         // start is class loading and TLS set-up: do the slow parts side by side.
         // 1. NameServer: the routing table. Brokers register here; clients ask it where topics live.
-        CompletableFuture<NamesrvController> namesrvReady = CompletableFuture.supplyAsync(() -> {
-            NamesrvConfig namesrvConfig = new NamesrvConfig();
-            namesrvConfig.setKvConfigPath(baseDir.resolve("namesrv/kvConfig.json").toString());
-            namesrvConfig.setConfigStorePath(baseDir.resolve("namesrv/namesrv.properties").toString());
-            NettyServerConfig namesrvNetty = new NettyServerConfig();
-            namesrvNetty.setListenPort(ports.namesrv);
-            namesrvNetty.setBindAddress(host);
-            NamesrvController namesrv = new NamesrvController(namesrvConfig, namesrvNetty);
-            check(namesrv.initialize(), "NameServer failed to initialize");
-            try {
-                namesrv.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("NameServer failed to start: " + e.getMessage(), e);
-            }
-            return namesrv;
-        });
+        CompletableFuture<NamesrvController> namesrvReady = CompletableFuture.supplyAsync(() -> startNamesrv(baseDir, ports.namesrv));
 
         // 3a. Proxy configuration and its gRPC server's TLS context ("permissive" mode, as a default
         // installation: TLS and plaintext clients both work; see ServerCertificate).

@@ -1,0 +1,242 @@
+package learn.rocketmq.stack;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * A RocketMQ cluster of separate server processes, described in code and started on free ports:
+ * NameServers, broker groups (a master and its slaves), and a 5.x proxy in CLUSTER mode. Every
+ * server is a {@link RocketMQServer} a lesson can kill, stop, pause and restart on its own store.
+ *
+ * <pre>{@code
+ * try (RocketMQCluster cluster = RocketMQCluster.topology()
+ *         .nameServers(2)
+ *         .brokerGroup("broker-a", 1, RocketMQCluster.Replication.SYNC)   // a master and one slave
+ *         .proxy()
+ *         .start()) {
+ *     RocketMQ rocketmq = cluster.rocketMQ();   // "ns1;ns2" and the proxy, as lessons take them
+ *     cluster.master("broker-a").kill();        // SIGKILL; restart() brings it back on its store
+ * }
+ * }</pre>
+ */
+public final class RocketMQCluster implements AutoCloseable {
+
+    /** How a master hands messages to its slaves before it answers the producer. */
+    public enum Replication {
+        /** {@code ASYNC_MASTER} (RocketMQ's default): SEND_OK once stored on the master. */
+        ASYNC,
+        /** {@code SYNC_MASTER}: SEND_OK once a slave has it too. */
+        SYNC
+    }
+
+    /** What to start. */
+    public static final class Topology {
+        private int nameServers = 1;
+        private final Map<String, Integer> slaves = new LinkedHashMap<>();
+        private final Map<String, Replication> replication = new LinkedHashMap<>();
+        private boolean proxy;
+        private StackProfile profile = StackProfile.FAST_TESTS;
+        private final Map<String, String> brokerSettings = new LinkedHashMap<>();
+
+        private Topology() {
+        }
+
+        public Topology nameServers(int count) {
+            nameServers = count;
+            return this;
+        }
+
+        /** A broker group with a master only. */
+        public Topology brokerGroup(String brokerName) {
+            return brokerGroup(brokerName, 0, Replication.ASYNC);
+        }
+
+        /** A broker group: its master and {@code slaves} slaves (brokerId 1, 2, ...). */
+        public Topology brokerGroup(String brokerName, int slaveCount, Replication mode) {
+            slaves.put(brokerName, slaveCount);
+            replication.put(brokerName, mode);
+            return this;
+        }
+
+        /** A 5.x proxy in CLUSTER mode, in a process of its own. */
+        public Topology proxy() {
+            proxy = true;
+            return this;
+        }
+
+        /** The timing profile (default {@link StackProfile#FAST_TESTS}, as tests run). */
+        public Topology profile(StackProfile value) {
+            profile = value;
+            return this;
+        }
+
+        /** A setting for every broker (broker.conf keys; {@code proxy.}-prefixed for the proxy). */
+        public Topology set(String key, String value) {
+            brokerSettings.put(key, value);
+            return this;
+        }
+
+        /** Starts it: the NameServers side by side, then the masters, then the slaves and the proxy. */
+        public RocketMQCluster start() {
+            if (slaves.isEmpty()) {
+                throw new IllegalArgumentException("a cluster needs a broker group: topology().brokerGroup(\"broker-a\")");
+            }
+            return new RocketMQCluster(this);
+        }
+    }
+
+    public static Topology topology() {
+        return new Topology();
+    }
+
+    private final StackProfile profile;
+    private final List<RocketMQServer> nameServers = new ArrayList<>();
+    private final Map<String, List<RocketMQServer>> groups = new LinkedHashMap<>();
+    private RocketMQServer proxy;
+    private final long startMillis;
+
+    private RocketMQCluster(Topology t) {
+        long t0 = System.nanoTime();
+        profile = t.profile;
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            nameServers.addAll(all(pool, java.util.stream.IntStream.rangeClosed(1, t.nameServers)
+                .mapToObj(i -> (Supplier<RocketMQServer>) () -> RocketMQServer.start(RocketMQServer.Role.NAMESRV,
+                    "namesrv-" + i, profile, Map.of(), List.of("--role", "namesrv")))
+                .toList()));
+            String namesrv = nameServerAddresses();
+
+            List<Supplier<RocketMQServer>> masters = new ArrayList<>();
+            t.slaves.keySet().forEach(group -> masters.add(() -> broker(t, group, 0, namesrv)));
+            for (RocketMQServer master : all(pool, masters)) {
+                groups.computeIfAbsent(master.name().substring(0, master.name().lastIndexOf('-')), k -> new ArrayList<>()).add(master);
+            }
+            // The proxy once masters are registered: it creates its system topic on the cluster at start.
+            CompletableFuture<RocketMQServer> proxyStarted = t.proxy
+                ? CompletableFuture.supplyAsync(() -> RocketMQServer.start(RocketMQServer.Role.PROXY, "proxy", profile,
+                    proxySettings(t), List.of("--role", "proxy", "--namesrv", namesrv)), pool)
+                : CompletableFuture.completedFuture(null);
+            // Slaves after their masters: a slave learns where its master's HA port is when it registers.
+            List<Supplier<RocketMQServer>> slaves = new ArrayList<>();
+            t.slaves.forEach((group, count) -> {
+                for (int id = 1; id <= count; id++) {
+                    int brokerId = id;
+                    slaves.add(() -> broker(t, group, brokerId, namesrv));
+                }
+            });
+            for (RocketMQServer slave : all(pool, slaves)) {
+                groups.get(slave.name().substring(0, slave.name().lastIndexOf('-'))).add(slave);
+            }
+            proxy = proxyStarted.join();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        } finally {
+            pool.shutdown();
+        }
+        startMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private RocketMQServer broker(Topology t, String group, int brokerId, String namesrv) {
+        Map<String, String> settings = new LinkedHashMap<>(t.brokerSettings);
+        settings.keySet().removeIf(k -> k.startsWith("proxy."));
+        settings.put("brokerName", group);
+        settings.put("brokerId", Integer.toString(brokerId));
+        settings.put("brokerRole", brokerId > 0 ? "SLAVE" : t.replication.get(group) == Replication.SYNC ? "SYNC_MASTER" : "ASYNC_MASTER");
+        return RocketMQServer.start(RocketMQServer.Role.BROKER, group + "-" + brokerId, profile, settings,
+            List.of("--role", "broker", "--namesrv", namesrv));
+    }
+
+    private static Map<String, String> proxySettings(Topology t) {
+        return t.brokerSettings.entrySet().stream().filter(e -> e.getKey().startsWith("proxy."))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static List<RocketMQServer> all(ExecutorService pool, List<Supplier<RocketMQServer>> starts) {
+        List<CompletableFuture<RocketMQServer>> futures = starts.stream().map(s -> CompletableFuture.supplyAsync(s, pool)).toList();
+        List<RocketMQServer> started = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<RocketMQServer> f : futures) {
+            try {
+                started.add(f.join());
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            started.forEach(RocketMQServer::end);
+            started.forEach(s -> WorkDir.deleteTree(s.directory()));
+            throw failure;
+        }
+        return started;
+    }
+
+    /** The addresses a lesson takes: the NameServers ({@code "h:p;h:p"}, as classic clients take them) and the proxy. */
+    public RocketMQ rocketMQ() {
+        return new RocketMQ(nameServerAddresses(), proxy == null ? null : proxy.address(),
+            "a cluster of " + servers().size() + " server processes: NameServers " + nameServerAddresses()
+                + (proxy == null ? "" : ", proxy " + proxy.address()), profile);
+    }
+
+    /** {@code host:port;host:port}: every NameServer. */
+    public String nameServerAddresses() {
+        return nameServers.stream().map(RocketMQServer::address).collect(Collectors.joining(";"));
+    }
+
+    public List<RocketMQServer> nameServers() {
+        return List.copyOf(nameServers);
+    }
+
+    /** The master (brokerId 0) of a broker group. */
+    public RocketMQServer master(String brokerName) {
+        return group(brokerName).get(0);
+    }
+
+    /** Slave {@code brokerId} (1, 2, ...) of a broker group. */
+    public RocketMQServer slave(String brokerName, int brokerId) {
+        return group(brokerName).get(brokerId);
+    }
+
+    /** The proxy, or null without one. */
+    public RocketMQServer proxy() {
+        return proxy;
+    }
+
+    /** Every server: NameServers, brokers, proxy. */
+    public List<RocketMQServer> servers() {
+        List<RocketMQServer> all = new ArrayList<>(nameServers);
+        groups.values().forEach(all::addAll);
+        if (proxy != null) {
+            all.add(proxy);
+        }
+        return all;
+    }
+
+    /** How long {@link Topology#start()} took, in ms. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    private List<RocketMQServer> group(String brokerName) {
+        List<RocketMQServer> group = groups.get(brokerName);
+        if (group == null) {
+            throw new IllegalArgumentException("no broker group " + brokerName + " in this cluster: " + groups.keySet());
+        }
+        return group;
+    }
+
+    /** Ends every server (side by side) and deletes their directories. */
+    @Override
+    public void close() {
+        List<RocketMQServer> all = servers();
+        CompletableFuture.allOf(all.stream().map(s -> CompletableFuture.runAsync(s::end)).toArray(CompletableFuture[]::new)).join();
+        all.forEach(s -> WorkDir.deleteTree(s.directory()));
+    }
+}

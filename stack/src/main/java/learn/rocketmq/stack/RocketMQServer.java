@@ -1,0 +1,194 @@
+package learn.rocketmq.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server of a {@link RocketMQCluster}, in a JVM of its own: a NameServer, a broker (master or
+ * slave) or a 5.x proxy in CLUSTER mode. Its handle does to it what happens to servers in
+ * production, for the lessons about failures:
+ * <ul>
+ *   <li>{@link #kill()}: SIGKILL, a crash. Nothing is flushed or unregistered; the store stays.</li>
+ *   <li>{@link #stop()}: SIGTERM, a graceful shutdown (RocketMQ's own: the broker unregisters from
+ *   its NameServers, persists its offsets and flushes its store).</li>
+ *   <li>{@link #pause()} / {@link #resume()}: SIGSTOP / SIGCONT, a hung server: its connections stay
+ *   open, it answers nothing.</li>
+ *   <li>{@link #restart()}: starts it again on the same store directory and the same ports (after a
+ *   kill: a recovery).</li>
+ * </ul>
+ * Its files stay inspectable ({@link #storeDir()}, {@link #logFile()}) until its cluster closes.
+ */
+public final class RocketMQServer {
+
+    /** What a server is. */
+    public enum Role { NAMESRV, BROKER, PROXY }
+
+    private final Role role;
+    private final String name;
+    private final StackProfile profile;
+    private final Map<String, String> settings;
+    private final List<String> roleArgs;
+    private final Path dir;
+    private volatile ServerProcess.Launched launched;
+    private volatile String address;
+    private volatile String remotingAddress;
+
+    private RocketMQServer(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs,
+                           Path dir) {
+        this.role = role;
+        this.name = name;
+        this.profile = profile;
+        this.settings = Map.copyOf(settings);
+        this.roleArgs = new ArrayList<>(roleArgs);
+        this.dir = dir;
+    }
+
+    /** Starts a server: {@code roleArgs} as ServerMain takes them ({@code --role broker --namesrv ...}). */
+    static RocketMQServer start(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs) {
+        try {
+            RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, ServerProcess.newMemberDir(name));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void launch() {
+        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir);
+        String ready = launched.readyLine();
+        if (address == null) {
+            // The first start chose free ports; every restart binds the same ones.
+            address = ServerProcess.field(ready, switch (role) {
+                case NAMESRV -> "namesrv";
+                case BROKER -> "broker";
+                case PROXY -> "proxy";
+            });
+            roleArgs.add("--listen");
+            roleArgs.add(address.substring(address.lastIndexOf(':') + 1));
+            if (role == Role.PROXY) {
+                remotingAddress = ServerProcess.field(ready, "proxyRemoting");
+                roleArgs.add("--remoting-port");
+                roleArgs.add(remotingAddress.substring(remotingAddress.lastIndexOf(':') + 1));
+            }
+        }
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** Its name in the cluster: {@code namesrv-1}, {@code broker-a-0} (master), {@code broker-a-1} (slave), {@code proxy}. */
+    public String name() {
+        return name;
+    }
+
+    /** host:port: the NameServer's, the broker's, or the proxy's gRPC endpoint. */
+    public String address() {
+        return address;
+    }
+
+    /** The proxy's remoting endpoint (classic clients through the proxy); null for other roles. */
+    public String remotingAddress() {
+        return remotingAddress;
+    }
+
+    /** The process id of its current JVM. */
+    public long pid() {
+        return launched.process().pid();
+    }
+
+    public boolean isAlive() {
+        return launched.process().isAlive();
+    }
+
+    /** Its directory: {@code store/} (commitlog, consumequeue, index, config), {@code logs/}. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The broker's store: {@code commitlog/}, {@code consumequeue/}, {@code index/}, {@code config/}, {@code abort}. */
+    public Path storeDir() {
+        return dir.resolve("store");
+    }
+
+    /** Its RocketMQ log ({@code rocketmq.log}: NameServer, broker or proxy, whichever it is). */
+    public Path logFile() {
+        return launched.logDir().resolve("rocketmq.log");
+    }
+
+    /** SIGKILL: a crash. Returns when the process is gone; the store stays as the crash left it. */
+    public void kill() {
+        launched.process().destroyForcibly();
+        awaitExit(10);
+    }
+
+    /**
+     * SIGTERM: RocketMQ's graceful shutdown (a broker unregisters from its NameServers, persists its
+     * offsets, flushes its store). Returns when the process has ended.
+     */
+    public void stop() {
+        launched.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our pipes first
+        awaitExit(60);
+    }
+
+    /** SIGSTOP: the server hangs, its connections open; nothing it should answer is answered. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: it runs on from where it stopped. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** Starts it again, on the same store directory and ports (stopping it gracefully first if it runs). */
+    public void restart() {
+        if (isAlive()) {
+            stop();
+        }
+        launch();
+    }
+
+    /** Ends the process (gracefully if it runs) without deleting anything: its cluster deletes the files. */
+    void end() {
+        if (isAlive()) {
+            ServerProcess.stop(launched.process(), null, 2);
+        }
+    }
+
+    private void awaitExit(int seconds) {
+        try {
+            if (!launched.process().waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " did not exit within " + seconds + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
+        }
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send SIG" + signal + " to " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + role + " at " + address + ", pid " + pid() + ")";
+    }
+}
