@@ -97,14 +97,38 @@ public final class RocketMQCluster implements AutoCloseable {
     }
 
     private final StackProfile profile;
+    /** The cluster the learner pointed the lesson at ({@link #forLesson}), or null: this one started its servers. */
+    private final RocketMQ external;
     private final List<RocketMQServer> nameServers = new ArrayList<>();
     private final Map<String, List<RocketMQServer>> groups = new LinkedHashMap<>();
     private RocketMQServer proxy;
     private final long startMillis;
 
+    /**
+     * For a cluster lesson's {@code main}: the cluster {@code topology} describes, started for this
+     * run with RocketMQ's default timing, or the one the learner gives with {@code --namesrv} /
+     * {@code --proxy} (then the steps that kill, stop or pause a server cannot run, and say so).
+     * Prints one line saying which.
+     */
+    public static RocketMQCluster forLesson(String[] args, Topology topology) {
+        return Stack.clusterForLesson(args, topology);
+    }
+
+    /** A cluster the lesson did not start: addresses only. */
+    static RocketMQCluster external(RocketMQ addresses) {
+        return new RocketMQCluster(addresses);
+    }
+
+    private RocketMQCluster(RocketMQ addresses) {
+        profile = addresses.profile();
+        external = addresses;
+        startMillis = 0;
+    }
+
     private RocketMQCluster(Topology t) {
         long t0 = System.nanoTime();
         profile = t.profile;
+        external = null;
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             nameServers.addAll(all(pool, java.util.stream.IntStream.rangeClosed(1, t.nameServers)
@@ -180,6 +204,9 @@ public final class RocketMQCluster implements AutoCloseable {
 
     /** The addresses a lesson takes: the NameServers ({@code "h:p;h:p"}, as classic clients take them) and the proxy. */
     public RocketMQ rocketMQ() {
+        if (external != null) {
+            return external;
+        }
         return new RocketMQ(nameServerAddresses(), proxy == null ? null : proxy.address(),
             "a cluster of " + servers().size() + " server processes: NameServers " + nameServerAddresses()
                 + (proxy == null ? "" : ", proxy " + proxy.address()), profile);
@@ -187,11 +214,20 @@ public final class RocketMQCluster implements AutoCloseable {
 
     /** {@code host:port;host:port}: every NameServer. */
     public String nameServerAddresses() {
+        if (external != null) {
+            return external.nameServer();
+        }
         return nameServers.stream().map(RocketMQServer::address).collect(Collectors.joining(";"));
     }
 
     public List<RocketMQServer> nameServers() {
+        requireOwnServers();
         return List.copyOf(nameServers);
+    }
+
+    /** Whether this is a cluster the learner gave (addresses only): its servers cannot be killed from here. */
+    public boolean isExternal() {
+        return external != null;
     }
 
     /** The master (brokerId 0) of a broker group. */
@@ -206,6 +242,7 @@ public final class RocketMQCluster implements AutoCloseable {
 
     /** The proxy, or null without one. */
     public RocketMQServer proxy() {
+        requireOwnServers();
         return proxy;
     }
 
@@ -224,7 +261,16 @@ public final class RocketMQCluster implements AutoCloseable {
         return startMillis;
     }
 
+    private void requireOwnServers() {
+        if (external != null) {
+            throw new RocketMQUnavailableException("this step kills, stops or pauses a server, and the cluster you gave ("
+                + external.nameServer() + ") is not one this lesson started: run it without --namesrv/--proxy to let it"
+                + " start a cluster of its own");
+        }
+    }
+
     private List<RocketMQServer> group(String brokerName) {
+        requireOwnServers();
         List<RocketMQServer> group = groups.get(brokerName);
         if (group == null) {
             throw new IllegalArgumentException("no broker group " + brokerName + " in this cluster: " + groups.keySet());

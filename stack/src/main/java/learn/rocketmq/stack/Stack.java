@@ -51,6 +51,45 @@ public final class Stack {
         return rocketMQ;
     }
 
+    /** See {@link RocketMQCluster#forLesson}. */
+    static RocketMQCluster clusterForLesson(String[] args, RocketMQCluster.Topology topology) {
+        if (List.of(args).contains("--keep-logs") && keptLogsRoot().isEmpty()) {
+            System.setProperty(LOGS_DIR_PROPERTY, Path.of("rocketmq-logs").toAbsolutePath().toString());
+        }
+        clientLogsToTemp();
+        Hints.installForLessons();
+        endWhenMainReturns();
+        RocketMQCluster cluster;
+        try {
+            cluster = resolveCluster(args, System.getenv(), topology);
+        } catch (RocketMQUnavailableException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+        System.out.println("Using " + cluster.rocketMQ().description());
+        return cluster;
+    }
+
+    /** The same choice as {@link #clusterForLesson}, without printing or exiting: for tests. */
+    static RocketMQCluster resolveCluster(String[] args, Map<String, String> env, RocketMQCluster.Topology topology) {
+        String namesrv = option(args, "--namesrv", env.get("ROCKETMQ_NAMESRV"), System.getProperty("rocketmq.namesrv"));
+        String proxy = option(args, "--proxy", env.get("ROCKETMQ_PROXY"), System.getProperty("rocketmq.proxy"));
+        if (namesrv != null) {
+            for (String address : namesrv.split(";")) {
+                requireListening(address, "a NameServer address you gave");
+            }
+            if (proxy != null) {
+                requireListening(proxy, "the proxy endpoint you gave");
+            }
+            return RocketMQCluster.external(new RocketMQ(namesrv, proxy, "the cluster you gave: NameServers " + namesrv
+                + (proxy == null ? "" : ", proxy " + proxy) + " (the steps that kill, stop or pause a server are skipped)",
+                StackProfile.DEFAULTS));
+        }
+        // Not the standard ports: a cluster lesson needs its servers' handles, so it starts its own.
+        return topology.profile(StackProfile.DEFAULTS).start();
+    }
+
     /**
      * A lesson ends when its {@code main} returns, even if a client left a non-daemon thread behind
      * (the classic 5.5.0 orderly push consumer does, after {@code shutdown()}): the JVM exits

@@ -56,6 +56,19 @@ class RocketMQClusterTest {
     }
 
     @Test
+    void aLessonPointedAtAClusterUsesItsAddressesAndSaysItCannotKillItsServers() {
+        RocketMQCluster given = Stack.resolveCluster(new String[] {"--namesrv", cluster.nameServerAddresses()}, Map.of(),
+            RocketMQCluster.topology().brokerGroup("broker-a"));
+        assertThat(given.isExternal()).isTrue();
+        assertThat(given.rocketMQ().nameServer()).isEqualTo(cluster.nameServerAddresses());
+        assertThat(given.servers()).isEmpty();
+        assertThatThrownBy(() -> given.master("broker-a")).isInstanceOf(RocketMQUnavailableException.class)
+            .hasMessageContaining("run it without --namesrv");
+        given.close(); // nothing of its own to end
+        assertThat(cluster.master("broker-a").isAlive()).isTrue();
+    }
+
+    @Test
     void aBrokerKilledAndRestartedOnItsStoreKeepsEveryAcknowledgedMessage() throws Exception {
         RocketMQServer broker = cluster.master("broker-a");
         String topic = UniqueNames.of("ClusterRestart");
