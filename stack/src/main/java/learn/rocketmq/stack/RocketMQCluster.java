@@ -42,6 +42,7 @@ public final class RocketMQCluster implements AutoCloseable {
         private final Map<String, Integer> slaves = new LinkedHashMap<>();
         private final Map<String, Replication> replication = new LinkedHashMap<>();
         private boolean proxy;
+        private int controllers;
         private StackProfile profile = StackProfile.FAST_TESTS;
         private final Map<String, String> brokerSettings = new LinkedHashMap<>();
 
@@ -62,6 +63,18 @@ public final class RocketMQCluster implements AutoCloseable {
         public Topology brokerGroup(String brokerName, int slaveCount, Replication mode) {
             slaves.put(brokerName, slaveCount);
             replication.put(brokerName, mode);
+            return this;
+        }
+
+        /**
+         * Controller mode ({@code enableControllerMode=true} on every broker): {@code count}
+         * controllers (1, or 3 for a Raft quorum) decide each group's master and elect a new one
+         * when it dies. Its brokers' roles come from the controller, not from the topology: the
+         * first broker of a group becomes its master, and a group's replication is synchronous
+         * (controller mode forces SYNC_MASTER).
+         */
+        public Topology controllers(int count) {
+            controllers = count;
             return this;
         }
 
@@ -100,6 +113,7 @@ public final class RocketMQCluster implements AutoCloseable {
     /** The cluster the learner pointed the lesson at ({@link #forLesson}), or null: this one started its servers. */
     private final RocketMQ external;
     private final List<RocketMQServer> nameServers = new ArrayList<>();
+    private final List<RocketMQServer> controllers = new ArrayList<>();
     private final Map<String, List<RocketMQServer>> groups = new LinkedHashMap<>();
     private RocketMQServer proxy;
     private final long startMillis;
@@ -136,6 +150,9 @@ public final class RocketMQCluster implements AutoCloseable {
                     "namesrv-" + i, profile, Map.of(), List.of("--role", "namesrv")))
                 .toList()));
             String namesrv = nameServerAddresses();
+            if (t.controllers > 0) {
+                controllers.addAll(all(pool, controllerStarts(t)));
+            }
 
             List<Supplier<RocketMQServer>> masters = new ArrayList<>();
             t.slaves.keySet().forEach(group -> masters.add(() -> broker(t, group, 0, namesrv)));
@@ -168,12 +185,37 @@ public final class RocketMQCluster implements AutoCloseable {
         startMillis = (System.nanoTime() - t0) / 1_000_000;
     }
 
+    /** The controllers' Raft peers need each other's ports up front: chosen here, one free port each. */
+    private List<Supplier<RocketMQServer>> controllerStarts(Topology t) {
+        List<String> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < t.controllers; i++) {
+                peers.add("n" + i + "-127.0.0.1:" + learn.rocketmq.stack.server.ServerMain.Ports.free().namesrv());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<Supplier<RocketMQServer>> starts = new ArrayList<>();
+        for (int i = 0; i < t.controllers; i++) {
+            Map<String, String> settings = Map.of("controllerDLegerPeers", String.join(";", peers), "controllerDLegerSelfId", "n" + i);
+            String name = "controller-" + (i + 1);
+            starts.add(() -> RocketMQServer.start(RocketMQServer.Role.CONTROLLER, name, profile, settings, List.of("--role", "controller")));
+        }
+        return starts;
+    }
+
     private RocketMQServer broker(Topology t, String group, int brokerId, String namesrv) {
         Map<String, String> settings = new LinkedHashMap<>(t.brokerSettings);
         settings.keySet().removeIf(k -> k.startsWith("proxy."));
         settings.put("brokerName", group);
-        settings.put("brokerId", Integer.toString(brokerId));
-        settings.put("brokerRole", brokerId > 0 ? "SLAVE" : t.replication.get(group) == Replication.SYNC ? "SYNC_MASTER" : "ASYNC_MASTER");
+        if (!controllers.isEmpty()) {
+            // The controller assigns ids and roles; the broker asks it at start.
+            settings.put("enableControllerMode", "true");
+            settings.put("controllerAddr", controllers.stream().map(RocketMQServer::address).collect(Collectors.joining(";")));
+        } else {
+            settings.put("brokerId", Integer.toString(brokerId));
+            settings.put("brokerRole", brokerId > 0 ? "SLAVE" : t.replication.get(group) == Replication.SYNC ? "SYNC_MASTER" : "ASYNC_MASTER");
+        }
         return RocketMQServer.start(RocketMQServer.Role.BROKER, group + "-" + brokerId, profile, settings,
             List.of("--role", "broker", "--namesrv", namesrv));
     }
@@ -225,6 +267,17 @@ public final class RocketMQCluster implements AutoCloseable {
         return List.copyOf(nameServers);
     }
 
+    /** The controllers (empty without controller mode). */
+    public List<RocketMQServer> controllers() {
+        requireOwnServers();
+        return List.copyOf(controllers);
+    }
+
+    /** Every broker of a group: the first one started first (its first master), then the others. */
+    public List<RocketMQServer> brokers(String brokerName) {
+        return List.copyOf(group(brokerName));
+    }
+
     /** Whether this is a cluster the learner gave (addresses only): its servers cannot be killed from here. */
     public boolean isExternal() {
         return external != null;
@@ -249,6 +302,7 @@ public final class RocketMQCluster implements AutoCloseable {
     /** Every server: NameServers, brokers, proxy. */
     public List<RocketMQServer> servers() {
         List<RocketMQServer> all = new ArrayList<>(nameServers);
+        all.addAll(controllers);
         groups.values().forEach(all::addAll);
         if (proxy != null) {
             all.add(proxy);

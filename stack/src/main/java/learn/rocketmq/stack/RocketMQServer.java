@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One server of a {@link RocketMQCluster}, in a JVM of its own: a NameServer, a broker (master or
- * slave) or a 5.x proxy in CLUSTER mode. Its handle does to it what happens to servers in
+ * One server of a {@link RocketMQCluster}, in a JVM of its own: a NameServer, a controller, a
+ * broker (master or slave) or a 5.x proxy in CLUSTER mode. Its handle does to it what happens to servers in
  * production, for the lessons about failures:
  * <ul>
  *   <li>{@link #kill()}: SIGKILL, a crash. Nothing is flushed or unregistered; the store stays.</li>
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class RocketMQServer {
 
     /** What a server is. */
-    public enum Role { NAMESRV, BROKER, PROXY }
+    public enum Role { NAMESRV, CONTROLLER, BROKER, PROXY }
 
     private final Role role;
     private final String name;
@@ -66,6 +66,7 @@ public final class RocketMQServer {
             // The first start chose free ports; every restart binds the same ones.
             address = ServerProcess.field(ready, switch (role) {
                 case NAMESRV -> "namesrv";
+                case CONTROLLER -> "controller";
                 case BROKER -> "broker";
                 case PROXY -> "proxy";
             });
@@ -83,7 +84,11 @@ public final class RocketMQServer {
         return role;
     }
 
-    /** Its name in the cluster: {@code namesrv-1}, {@code broker-a-0} (master), {@code broker-a-1} (slave), {@code proxy}. */
+    /**
+     * Its name in the cluster: {@code namesrv-1}, {@code controller-1}, {@code broker-a-0} (the
+     * first broker of group broker-a: its master unless a controller elected another),
+     * {@code broker-a-1}, {@code proxy}.
+     */
     public String name() {
         return name;
     }

@@ -173,6 +173,13 @@ public final class ServerMain {
                     out.println(READY + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
                         + " pid=" + ProcessHandle.current().pid());
                 }
+                case "controller" -> {
+                    org.apache.rocketmq.controller.ControllerManager controller =
+                        startController(baseDir, listen > 0 ? listen : Ports.free().namesrv, settings);
+                    RUNNING.add(controller::shutdown);
+                    out.println(READY + " controller=127.0.0.1:" + controller.getNettyServerConfig().getListenPort()
+                        + " pid=" + ProcessHandle.current().pid());
+                }
                 case "all" -> {
                     Ports ports = standardPorts ? Ports.standard() : Ports.free();
                     Started started = start(baseDir, ports, settings);
@@ -180,7 +187,7 @@ public final class ServerMain {
                         + " proxy=" + started.proxy + " proxyRemoting=" + started.proxyRemoting
                         + " pid=" + ProcessHandle.current().pid());
                 }
-                default -> throw new IllegalArgumentException("unknown --role " + role + " (namesrv, broker, proxy, all)");
+                default -> throw new IllegalArgumentException("unknown --role " + role + " (namesrv, broker, proxy, controller, all)");
             }
             out.flush();
         } catch (Throwable e) {
@@ -262,6 +269,30 @@ public final class ServerMain {
             throw new IllegalStateException("NameServer failed to start: " + e.getMessage(), e);
         }
         return namesrv;
+    }
+
+    /**
+     * A RocketMQ 5.x controller (as {@code mqcontroller} runs it): it decides which broker of a
+     * group is the master, from their heartbeats and the group's sync state set, and elects a new
+     * one when the master dies. Its own state is a DLedger (Raft) log: one controller, or three
+     * for a quorum ({@code controllerDLegerPeers=n0-h:p;n1-h:p;n2-h:p}, {@code controllerDLegerSelfId}).
+     * Settings ({@code --set}) are ControllerConfig's; the store is small and under {@code baseDir}.
+     */
+    static org.apache.rocketmq.controller.ControllerManager startController(Path baseDir, int port, Properties settings) {
+        org.apache.rocketmq.common.ControllerConfig config = new org.apache.rocketmq.common.ControllerConfig();
+        config.setControllerStorePath(baseDir.resolve("controller").toString());
+        config.setConfigStorePath(baseDir.resolve("controller/controller.properties").toString());
+        config.setMappedFileSize(4 * 1024 * 1024); // default 1 GiB per file
+        config.setControllerDLegerGroup("group1");
+        MixAll.properties2Object(settings, config);
+        NettyServerConfig server = new NettyServerConfig();
+        server.setListenPort(port);
+        server.setBindAddress("127.0.0.1");
+        org.apache.rocketmq.controller.ControllerManager controller = new org.apache.rocketmq.controller.ControllerManager(config,
+            server, new org.apache.rocketmq.remoting.netty.NettyClientConfig());
+        check(controller.initialize(), "the controller failed to initialize (see the server log)");
+        controller.start();
+        return controller;
     }
 
     /**
@@ -501,7 +532,7 @@ public final class ServerMain {
     }
 
     /** The listening ports of one stack. The broker also listens on broker-2 (VIP) and broker+1 (HA). */
-    record Ports(int namesrv, int broker, int proxy, int proxyRemoting) {
+    public record Ports(int namesrv, int broker, int proxy, int proxyRemoting) {
         private static final java.util.Random RANDOM = new java.util.Random();
 
         static Ports standard() throws IOException {
@@ -518,7 +549,7 @@ public final class ServerMain {
             return new Ports(9876, 10911, 8081, 8080);
         }
 
-        static Ports free() throws IOException {
+        public static Ports free() throws IOException {
             Set<Integer> taken = new HashSet<>();
             int namesrv = freePort(taken);
             int broker;
