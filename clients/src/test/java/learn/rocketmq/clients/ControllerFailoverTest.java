@@ -40,6 +40,7 @@ class ControllerFailoverTest {
             .set("allAckInSyncStateSet", "true") // SEND_OK only once every replica in the sync state set has it
             .proxy().start()) {
             System.out.printf("[failover] NameServer, controller, 2 brokers and a proxy started in %d ms%n", cluster.startMillis());
+            cluster.servers().forEach(server -> System.out.printf("[failover] %s: RSS %d MB%n", server, server.residentMegabytes()));
             String topic = UniqueNames.of("ControllerFailover");
             RocketMQServer first = cluster.brokers("broker-a").get(0);
             RocketMQServer second = cluster.brokers("broker-a").get(1);

@@ -108,6 +108,20 @@ public final class RocketMQServer {
         return launched.process().pid();
     }
 
+    /** Its resident memory (VmRSS) in MB, or -1 where /proc is not there (not Linux). */
+    public long residentMegabytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // no figure
+        }
+        return -1;
+    }
+
     public boolean isAlive() {
         return launched.process().isAlive();
     }

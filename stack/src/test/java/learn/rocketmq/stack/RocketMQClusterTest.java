@@ -50,6 +50,7 @@ class RocketMQClusterTest {
         assertThat(cluster.servers()).extracting(RocketMQServer::pid).doesNotHaveDuplicates()
             .doesNotContain(ProcessHandle.current().pid());
         assertThat(cluster.rocketMQ().nameServer()).contains(";");
+        cluster.servers().forEach(server -> System.out.printf("[cluster] %s: RSS %d MB%n", server, server.residentMegabytes()));
         try (RocketMQAdmin admin = RocketMQAdmin.connect(cluster.rocketMQ())) {
             assertThat(brokers(admin)).containsOnlyKeys("broker-a", "broker-b");
         }
