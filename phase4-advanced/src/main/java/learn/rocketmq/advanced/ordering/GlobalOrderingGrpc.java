@@ -80,7 +80,7 @@ public class GlobalOrderingGrpc {
                 + " only (%.1fx).%n", one.perSecond(), manyGroups, many.perSecond(), many.perSecond() / one.perSecond());
             return new Comparison(one, many);
         } finally {
-            closeSideBySide(consumers); // each close waits for its pending long-poll (up to 20 s by default)
+            Clients.closeAll(consumers); // each close waits for its pending long-poll (up to 20 s by default)
         }
     }
 
@@ -149,24 +149,6 @@ public class GlobalOrderingGrpc {
                 + " total order %s.%n", messageGroups, sequence.size(), workMillis, perSecond, maxInFlight.get(),
             total ? "kept" : "NOT kept (only per message group)");
         return new Result(messageGroups, List.copyOf(sequence), perSecond, maxInFlight.get());
-    }
-
-    private static void closeSideBySide(List<PushConsumer> consumers) throws InterruptedException {
-        List<Thread> closing = new ArrayList<>();
-        for (PushConsumer consumer : consumers) {
-            Thread t = new Thread(() -> {
-                try {
-                    consumer.close();
-                } catch (Exception e) {
-                    System.out.println("closing a consumer: " + e);
-                }
-            });
-            t.start();
-            closing.add(t);
-        }
-        for (Thread t : closing) {
-            t.join(30_000);
-        }
     }
 
     private static void work(long millis) {

@@ -301,28 +301,11 @@ public final class ServerMain {
      */
     static Started startClusterProxy(Path baseDir, int grpcPort, int remotingPort, String namesrvAddr, Properties settings)
         throws Exception {
-        Path proxyJson = copyConfig("rmq-proxy.json", Files.createDirectories(baseDir.resolve("conf")));
-        System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyJson.toString());
-        ConfigurationManager.initEnv();
-        ConfigurationManager.initConfig();
-        ProxyConfig proxyConfig = ConfigurationManager.getProxyConfig();
-        proxyConfig.setProxyMode("cluster");
-        proxyConfig.setNamesrvAddr(namesrvAddr);
-        proxyConfig.setGrpcServerPort(grpcPort);
-        proxyConfig.setRemotingListenPort(remotingPort);
-        ServerCertificate.configure(proxyConfig);
-        Properties proxySettings = new Properties();
-        settings.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
-            .forEach(k -> proxySettings.setProperty(k.substring("proxy.".length()), settings.getProperty(k)));
-        MixAll.properties2Object(proxySettings, proxyConfig);
-        ThreadPoolExecutor grpcExecutor = new ThreadPoolExecutor(proxyConfig.getGrpcThreadPoolNums(),
-            proxyConfig.getGrpcThreadPoolNums(), 1, TimeUnit.MINUTES,
-            new LinkedBlockingQueue<>(proxyConfig.getGrpcThreadPoolQueueCapacity()));
+        ProxyConfig proxyConfig = configureProxy(baseDir, "cluster", namesrvAddr, grpcPort, remotingPort, settings);
         ProxyMetricsManager.initClusterMode(proxyConfig);
         DefaultMessagingProcessor processor = DefaultMessagingProcessor.createForClusterMode();
         GrpcMessagingApplication application = GrpcMessagingApplication.create(processor);
-        GrpcServer grpcServer = GrpcServerBuilder.newBuilder(grpcExecutor, grpcPort, new TlsCertificateManager())
-            .addService(application).configInterceptor().build();
+        GrpcServer grpcServer = grpcServerBuilder(proxyConfig).addService(application).configInterceptor().build();
         RemotingProtocolServer remotingServer = new RemotingProtocolServer(processor, new TlsCertificateManager());
         processor.start();
         application.start();
@@ -337,8 +320,39 @@ public final class ServerMain {
         return new Started(namesrvAddr, null, "127.0.0.1:" + grpcPort, "127.0.0.1:" + remotingPort);
     }
 
-    static Started start(Path baseDir, Ports ports, Properties fast) throws Exception {
+    /**
+     * The proxy's configuration: {@code config/rmq-proxy.json}, the mode ({@code local}: inside the
+     * broker's JVM; {@code cluster}: a process of its own), its NameServers and ports, TLS
+     * ("permissive", see {@link ServerCertificate}), then the {@code proxy.}-prefixed settings.
+     */
+    private static ProxyConfig configureProxy(Path baseDir, String mode, String namesrvAddr, int grpcPort, int remotingPort,
+                                              Properties settings) throws Exception {
         Path proxyJson = copyConfig("rmq-proxy.json", Files.createDirectories(baseDir.resolve("conf")));
+        System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyJson.toString());
+        ConfigurationManager.initEnv();
+        ConfigurationManager.initConfig();
+        ProxyConfig proxyConfig = ConfigurationManager.getProxyConfig();
+        proxyConfig.setProxyMode(mode);
+        proxyConfig.setNamesrvAddr(namesrvAddr);
+        proxyConfig.setGrpcServerPort(grpcPort);
+        proxyConfig.setRemotingListenPort(remotingPort);
+        ServerCertificate.configure(proxyConfig);
+        Properties proxySettings = new Properties();
+        settings.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
+            .forEach(k -> proxySettings.setProperty(k.substring("proxy.".length()), settings.getProperty(k)));
+        MixAll.properties2Object(proxySettings, proxyConfig);
+        return proxyConfig;
+    }
+
+    /** The proxy's gRPC server (its TLS context made here: the slow part of a proxy's start). */
+    private static GrpcServerBuilder grpcServerBuilder(ProxyConfig proxyConfig) throws Exception {
+        ThreadPoolExecutor grpcExecutor = new ThreadPoolExecutor(proxyConfig.getGrpcThreadPoolNums(),
+            proxyConfig.getGrpcThreadPoolNums(), 1, TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(proxyConfig.getGrpcThreadPoolQueueCapacity()));
+        return GrpcServerBuilder.newBuilder(grpcExecutor, proxyConfig.getGrpcServerPort(), new TlsCertificateManager());
+    }
+
+    static Started start(Path baseDir, Ports ports, Properties fast) throws Exception {
         String host = "127.0.0.1";
         String namesrvAddr = host + ":" + ports.namesrv;
 
@@ -351,23 +365,7 @@ public final class ServerMain {
         // installation: TLS and plaintext clients both work; see ServerCertificate).
         CompletableFuture<GrpcServerBuilder> grpcReady = CompletableFuture.supplyAsync(() -> {
             try {
-                System.setProperty(Configuration.CONFIG_PATH_PROPERTY, proxyJson.toString());
-                ConfigurationManager.initEnv();
-                ConfigurationManager.initConfig();
-                ProxyConfig proxyConfig = ConfigurationManager.getProxyConfig();
-                proxyConfig.setProxyMode("local");
-                proxyConfig.setNamesrvAddr(namesrvAddr);
-                proxyConfig.setGrpcServerPort(ports.proxy);
-                proxyConfig.setRemotingListenPort(ports.proxyRemoting);
-                ServerCertificate.configure(proxyConfig);
-                Properties proxyFast = new Properties();
-                fast.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
-                    .forEach(k -> proxyFast.setProperty(k.substring("proxy.".length()), fast.getProperty(k)));
-                MixAll.properties2Object(proxyFast, proxyConfig);
-                ThreadPoolExecutor grpcExecutor = new ThreadPoolExecutor(proxyConfig.getGrpcThreadPoolNums(),
-                    proxyConfig.getGrpcThreadPoolNums(), 1, TimeUnit.MINUTES,
-                    new LinkedBlockingQueue<>(proxyConfig.getGrpcThreadPoolQueueCapacity()));
-                return GrpcServerBuilder.newBuilder(grpcExecutor, ports.proxy, new TlsCertificateManager());
+                return grpcServerBuilder(configureProxy(baseDir, "local", namesrvAddr, ports.proxy, ports.proxyRemoting, fast));
             } catch (Exception e) {
                 throw new IllegalStateException("Proxy failed to configure: " + e.getMessage(), e);
             }
