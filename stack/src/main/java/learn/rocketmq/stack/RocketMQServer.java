@@ -50,13 +50,20 @@ public final class RocketMQServer {
 
     /** Starts a server: {@code roleArgs} as ServerMain takes them ({@code --role broker --namesrv ...}). */
     static RocketMQServer start(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs) {
+        Path dir;
         try {
-            RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, ServerProcess.newMemberDir(name));
-            server.launch();
-            return server;
+            dir = ServerProcess.newMemberDir(name);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + e.getMessage(), e);
         }
+        RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, dir);
+        try {
+            server.launch();
+        } catch (RuntimeException e) {
+            WorkDir.deleteTree(dir); // its log's last lines are in the exception
+            throw e;
+        }
+        return server;
     }
 
     private void launch() {
