@@ -1,12 +1,15 @@
 package learn.rocketmq.advanced.retry;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.Hints;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.StackProfile;
 import org.apache.rocketmq.client.hook.SendMessageContext;
 import org.apache.rocketmq.client.hook.SendMessageHook;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -26,15 +29,20 @@ import org.apache.rocketmq.remoting.protocol.route.BrokerData;
  * by a send hook. The consumer side: {@link RetryPolicy}.
  * Roadmap: 4.5 Message Retry &amp; DLQ: Retry policy configuration.
  *
- * <p>Run it: {@code ./lesson ProducerRetry}.
+ * <p>The broker must refuse to create topics on a send ({@code autoCreateTopicEnable=false}, as
+ * production brokers are set): a default broker would create the removed topic again at the first
+ * send, and nothing would fail. So {@code main} starts a broker of its own, set that way.
+ * Run it: {@code ./lesson ProducerRetry}.
  */
 public class ProducerRetry {
 
     public static void main(String[] args) throws Exception {
-        RocketMQ rocketmq = RocketMQ.forLesson(args);
-        ProducerResult result = run(rocketmq, "LessonProducerRetry");
-        System.out.printf("Done: %d attempt(s) without retries, %d with the default.%n", result.attemptsWithoutRetries(),
-            result.attemptsWithDefaultRetries());
+        System.out.println("Starting a broker with autoCreateTopicEnable=false (a few seconds)...");
+        try (EmbeddedRocketMQ broker = EmbeddedRocketMQ.start(StackProfile.DEFAULTS, Map.of("autoCreateTopicEnable", "false"))) {
+            ProducerResult result = run(broker.rocketMQ(), "LessonProducerRetry");
+            System.out.printf("Done: %d attempt(s) without retries, %d with the default.%n", result.attemptsWithoutRetries(),
+                result.attemptsWithDefaultRetries());
+        }
     }
 
     /** Send attempts made with retryTimesWhenSendFailed = 0 and = 2 (the default). */

@@ -3,8 +3,11 @@ package learn.rocketmq.advanced.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQExtension;
+import learn.rocketmq.stack.StackProfile;
 import learn.rocketmq.stack.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,5 +25,17 @@ class ProducerRetryTest {
         // failed", or, depending on the client's state, as the broker's exception itself).
         assertThat(result.errorWithoutRetries()).contains("not exist");
         assertThat(result.errorWithDefaultRetries()).contains("not exist");
+    }
+
+    @Test
+    void aDefaultBrokerCreatesTheRemovedTopicAgainSoNothingFails() throws Exception {
+        // Why the lesson's main starts a broker of its own: with autoCreateTopicEnable=true (the
+        // default), the stale route's send re-creates the topic and succeeds at the first attempt.
+        try (EmbeddedRocketMQ broker = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS, Map.of("autoCreateTopicEnable", "true"))) {
+            ProducerRetry.ProducerResult result = ProducerRetry.run(broker.rocketMQ(), UniqueNames.of("ProducerRetryDefault"));
+            assertThat(result.attemptsWithoutRetries()).isEqualTo(1);
+            assertThat(result.errorWithoutRetries()).isEqualTo("sent");
+            assertThat(result.errorWithDefaultRetries()).isEqualTo("sent");
+        }
     }
 }
