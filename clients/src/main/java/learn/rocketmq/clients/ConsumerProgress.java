@@ -47,10 +47,6 @@ public final class ConsumerProgress {
         });
     }
 
-    public static boolean awaitCaughtUp(DefaultMQPushConsumer consumer, String topic, Duration bound) throws Exception {
-        return awaitCaughtUp(List.of(consumer), topic, bound);
-    }
-
     /**
      * Waits (bounded) until the {@code consumers} of one group own all {@code queues} of
      * {@code topic} between them and each owns at least one: the rebalance is done.

@@ -18,7 +18,6 @@ import learn.rocketmq.stack.UniqueNames;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
-import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -48,9 +47,7 @@ class ControllerFailoverTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> group(admin).size() == 2);
                 assertThat(group(admin).get(0L)).as("the first broker is the master").isEqualTo(first.address());
                 // The topic on both brokers: the one that becomes master must have it.
-                for (String broker : group(admin).values()) {
-                    admin.api().createAndUpdateTopicConfig(broker, topicConfig(topic));
-                }
+                admin.createTopicOn(List.copyOf(group(admin).values()), topic, TopicMessageType.NORMAL, 4);
 
                 ClientServiceProvider provider = ClientServiceProvider.loadService();
                 Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -125,11 +122,5 @@ class ControllerFailoverTest {
             consumer.shutdown();
         }
         return keys;
-    }
-
-    private static TopicConfig topicConfig(String topic) {
-        TopicConfig config = new TopicConfig(topic, 4, 4);
-        config.getAttributes().put("+message.type", TopicMessageType.NORMAL.getValue());
-        return config;
     }
 }

@@ -87,16 +87,16 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
      * master of the cluster ({@code brokerName=broker-b}), or a slave of this stack's broker
      * ({@code brokerName=broker-a, brokerId=1, brokerRole=SLAVE}). Same config/broker.conf and
      * profile as this stack, then {@code settings}, which must name the broker. It serves classic
-     * clients; the proxy (5.x clients) stays with the first broker. Close it, or kill its
-     * {@link EmbeddedBroker#serverProcess()} on purpose; it ends with this stack's JVM anyway.
+     * clients; the proxy (5.x clients) stays with the first broker. The same handle as a
+     * cluster's servers ({@link RocketMQServer}: kill, stop, pause, restart); close it, or it ends
+     * with this stack's JVM anyway.
      */
-    public EmbeddedBroker startBroker(Map<String, String> settings) {
+    public RocketMQServer startBroker(Map<String, String> settings) {
         if (!settings.containsKey("brokerName")) {
             throw new IllegalArgumentException("name the broker: startBroker(Map.of(\"brokerName\", \"broker-b\", ...))");
         }
-        ServerProcess.Launched server = ServerProcess.launch(rocketMQ.profile(), settings, List.of("--join", rocketMQ.nameServer()), null);
-        return new EmbeddedBroker(settings.get("brokerName"), ServerProcess.field(server.readyLine(), "broker"), server.process(),
-            server.baseDir(), server.logDir(), server.stopWaitSeconds());
+        return RocketMQServer.start(RocketMQServer.Role.BROKER, settings.get("brokerName"), rocketMQ.profile(), settings,
+            List.of("--role", "broker", "--namesrv", rocketMQ.nameServer()));
     }
 
     public RocketMQ rocketMQ() {

@@ -58,13 +58,27 @@ public final class RocketMQAdmin implements AutoCloseable {
      * the NameServer routes it (producers ask the NameServer, not the broker, where a topic lives).
      */
     public void createTopic(String topic, TopicMessageType type, int queues) {
+        List<String> addresses;
+        try {
+            addresses = masters().values().stream().map(b -> b.getBrokerAddrs().get(MixAll.MASTER_ID)).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topic " + topic + ": " + Hints.explain(e), e);
+        }
+        createTopicOn(addresses, topic, type, queues);
+    }
+
+    /**
+     * The same on the given brokers only ({@code host:port}): one broker of a cluster, or a slave
+     * too, which a controller may make the master. Waits until the NameServer routes it.
+     */
+    public void createTopicOn(List<String> brokerAddresses, String topic, TopicMessageType type, int queues) {
         TopicConfig config = new TopicConfig(topic, queues, queues);
         Map<String, String> attributes = new HashMap<>();
         attributes.put("+message.type", type.getValue());
         config.setAttributes(attributes);
         try {
-            for (BrokerData broker : masters().values()) {
-                admin.createAndUpdateTopicConfig(broker.getBrokerAddrs().get(MixAll.MASTER_ID), config);
+            for (String broker : brokerAddresses) {
+                admin.createAndUpdateTopicConfig(broker, config);
             }
             awaitRoute(topic);
         } catch (Exception e) {

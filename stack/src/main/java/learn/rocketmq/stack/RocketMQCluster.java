@@ -237,8 +237,7 @@ public final class RocketMQCluster implements AutoCloseable {
             }
         }
         if (failure != null) {
-            started.forEach(RocketMQServer::end);
-            started.forEach(s -> WorkDir.deleteTree(s.directory()));
+            started.forEach(RocketMQServer::close);
             throw failure;
         }
         return started;
@@ -335,8 +334,7 @@ public final class RocketMQCluster implements AutoCloseable {
     /** Ends every server (side by side) and deletes their directories. */
     @Override
     public void close() {
-        List<RocketMQServer> all = servers();
-        CompletableFuture.allOf(all.stream().map(s -> CompletableFuture.runAsync(s::end)).toArray(CompletableFuture[]::new)).join();
-        all.forEach(s -> WorkDir.deleteTree(s.directory()));
+        CompletableFuture.allOf(servers().stream().map(s -> CompletableFuture.runAsync(s::close)).toArray(CompletableFuture[]::new))
+            .join();
     }
 }

@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #restart()}: starts it again on the same store directory and the same ports (after a
  *   kill: a recovery).</li>
  * </ul>
- * Its files stay inspectable ({@link #storeDir()}, {@link #logFile()}) until its cluster closes.
+ * Its files stay inspectable ({@link #storeDir()}, {@link #logFile()}) until it is closed (with its
+ * cluster, or on its own: {@link EmbeddedRocketMQ#startBroker}).
  */
-public final class RocketMQServer {
+public final class RocketMQServer implements AutoCloseable {
 
     /** What a server is. */
     public enum Role { NAMESRV, CONTROLLER, BROKER, PROXY }
@@ -34,6 +35,8 @@ public final class RocketMQServer {
     private final Map<String, String> settings;
     private final List<String> roleArgs;
     private final Path dir;
+    /** In its directory, or kept after the run when logs are kept ({@link Stack#keptLogsRoot()}). */
+    private final Path logDir;
     private volatile ServerProcess.Launched launched;
     private volatile String address;
     private volatile String remotingAddress;
@@ -46,6 +49,7 @@ public final class RocketMQServer {
         this.settings = Map.copyOf(settings);
         this.roleArgs = new ArrayList<>(roleArgs);
         this.dir = dir;
+        this.logDir = WorkDir.logDirFor(dir);
     }
 
     /** Starts a server: {@code roleArgs} as ServerMain takes them ({@code --role broker --namesrv ...}). */
@@ -67,7 +71,7 @@ public final class RocketMQServer {
     }
 
     private void launch() {
-        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir);
+        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir, logDir);
         String ready = launched.readyLine();
         if (address == null) {
             // The first start chose free ports; every restart binds the same ones.
@@ -145,7 +149,7 @@ public final class RocketMQServer {
 
     /** Its RocketMQ log ({@code rocketmq.log}: NameServer, broker or proxy, whichever it is). */
     public Path logFile() {
-        return launched.logDir().resolve("rocketmq.log");
+        return logDir.resolve("rocketmq.log");
     }
 
     /** SIGKILL: a crash. Returns when the process is gone; the store stays as the crash left it. */
@@ -181,11 +185,13 @@ public final class RocketMQServer {
         launch();
     }
 
-    /** Ends the process (gracefully if it runs) without deleting anything: its cluster deletes the files. */
-    void end() {
+    /** Ends the process at once, as its parent's end would, and deletes its directory. */
+    @Override
+    public void close() {
         if (isAlive()) {
             ServerProcess.stop(launched.process(), null, 2);
         }
+        WorkDir.deleteTree(dir);
     }
 
     private void awaitExit(int seconds) {

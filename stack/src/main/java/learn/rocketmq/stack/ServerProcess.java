@@ -37,7 +37,7 @@ final class ServerProcess {
 
     /** {@code keptDir}: the store's directory, kept across runs ({@code ./rocketmq up}); null: a temporary one. */
     static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path keptDir) {
-        return launch(profile, settings, serverArgs, keptDir, false);
+        return launch(profile, settings, serverArgs, keptDir, null);
     }
 
     /**
@@ -45,8 +45,9 @@ final class ServerProcess {
      * {@link #newMemberDir}), kept across its restarts, deleted with its cluster or when this JVM
      * ends; a stop (SIGTERM) is a graceful shutdown.
      */
-    static Launched launchMember(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path memberDir) {
-        return launch(profile, settings, serverArgs, memberDir, true);
+    static Launched launchMember(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path memberDir,
+                                 Path logDir) {
+        return launch(profile, settings, serverArgs, memberDir, logDir);
     }
 
     /** A new directory for a cluster's server, swept like a test stack's once this JVM is gone. */
@@ -56,16 +57,18 @@ final class ServerProcess {
         return Files.createTempDirectory(WorkDir.WORK, "stack-" + ProcessHandle.current().pid() + "-" + name + "-");
     }
 
+    /** {@code memberLogDir}: a cluster member's log directory, the same across its restarts; null otherwise. */
     private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path dir,
-                                   boolean member) {
+                                   Path memberLogDir) {
         long t0 = System.nanoTime();
+        boolean member = memberLogDir != null;
         boolean kept = dir != null && !member;
         try {
             Files.createDirectories(WorkDir.WORK);
             WorkDir.sweepOrphans();
             Path baseDir = dir != null ? Files.createDirectories(dir)
                 : Files.createTempDirectory(WorkDir.WORK, "stack-" + ProcessHandle.current().pid() + "-");
-            Path logs = Files.createDirectories(kept || member ? baseDir.resolve("logs") : WorkDir.logDirFor(baseDir));
+            Path logs = Files.createDirectories(kept ? baseDir.resolve("logs") : member ? memberLogDir : WorkDir.logDirFor(baseDir));
             Files.createDirectories(baseDir.resolve("home"));
 
             List<String> classPath = ServerClassPath.serverClassPath();

@@ -33,42 +33,32 @@ public final class Stack {
      * print a one-line hint too (see {@link Hints}).
      */
     public static RocketMQ forLesson(String[] args) {
+        return forLesson(args, () -> resolve(args, System.getenv()), RocketMQ::description);
+    }
+
+    /** See {@link RocketMQCluster#forLesson}. */
+    static RocketMQCluster clusterForLesson(String[] args, RocketMQCluster.Topology topology) {
+        return forLesson(args, () -> resolveCluster(args, System.getenv(), topology), c -> c.rocketMQ().description());
+    }
+
+    /** What every lesson's start does: logs, hints, the end with main, then the RocketMQ (or cluster) announced. */
+    private static <T> T forLesson(String[] args, java.util.function.Supplier<T> resolve, java.util.function.Function<T, String> description) {
         if (List.of(args).contains("--keep-logs") && keptLogsRoot().isEmpty()) {
             System.setProperty(LOGS_DIR_PROPERTY, Path.of("rocketmq-logs").toAbsolutePath().toString());
         }
         clientLogsToTemp(); // before anything touches a client class, which configures its logging
         Hints.installForLessons();
         endWhenMainReturns();
-        RocketMQ rocketMQ;
+        T resolved;
         try {
-            rocketMQ = resolve(args, System.getenv());
+            resolved = resolve.get();
         } catch (RocketMQUnavailableException e) {
             System.err.println("ERROR: " + e.getMessage());
             System.exit(2);
             throw e;
         }
-        System.out.println("Using " + rocketMQ.description());
-        return rocketMQ;
-    }
-
-    /** See {@link RocketMQCluster#forLesson}. */
-    static RocketMQCluster clusterForLesson(String[] args, RocketMQCluster.Topology topology) {
-        if (List.of(args).contains("--keep-logs") && keptLogsRoot().isEmpty()) {
-            System.setProperty(LOGS_DIR_PROPERTY, Path.of("rocketmq-logs").toAbsolutePath().toString());
-        }
-        clientLogsToTemp();
-        Hints.installForLessons();
-        endWhenMainReturns();
-        RocketMQCluster cluster;
-        try {
-            cluster = resolveCluster(args, System.getenv(), topology);
-        } catch (RocketMQUnavailableException e) {
-            System.err.println("ERROR: " + e.getMessage());
-            System.exit(2);
-            throw e;
-        }
-        System.out.println("Using " + cluster.rocketMQ().description());
-        return cluster;
+        System.out.println("Using " + description.apply(resolved));
+        return resolved;
     }
 
     /** The same choice as {@link #clusterForLesson}, without printing or exiting: for tests. */

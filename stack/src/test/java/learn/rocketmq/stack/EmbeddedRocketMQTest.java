@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
-import org.apache.rocketmq.client.producer.TransactionListener;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.client.producer.TransactionListener;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -116,10 +116,10 @@ class EmbeddedRocketMQTest {
     @Test
     void aSecondMasterAndASlaveJoinTheClusterEachInAProcessOfItsOwn() throws Exception {
         try (EmbeddedRocketMQ stack = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS);
-             EmbeddedBroker brokerB = stack.startBroker(Map.of("brokerName", "broker-b"));
-             EmbeddedBroker slaveA = stack.startBroker(Map.of("brokerName", "broker-a", "brokerId", "1", "brokerRole", "SLAVE"));
+             RocketMQServer brokerB = stack.startBroker(Map.of("brokerName", "broker-b"));
+             RocketMQServer slaveA = stack.startBroker(Map.of("brokerName", "broker-a", "brokerId", "1", "brokerRole", "SLAVE"));
              RocketMQAdmin admin = RocketMQAdmin.connect(stack.rocketMQ())) {
-            assertThat(brokerB.serverProcess().pid()).isNotEqualTo(stack.serverProcess().pid());
+            assertThat(brokerB.pid()).isNotEqualTo(stack.serverProcess().pid());
             var cluster = admin.api().examineBrokerClusterInfo();
             assertThat(cluster.getClusterAddrTable().get("DefaultCluster")).containsExactlyInAnyOrder("broker-a", "broker-b");
             assertThat(cluster.getBrokerAddrTable().get("broker-a").getBrokerAddrs())
@@ -150,9 +150,9 @@ class EmbeddedRocketMQTest {
                 return master.equals(admin.api().fetchBrokerRuntimeStats(slaveA.address()).getTable().get("commitLogMaxOffset"));
             });
 
-            Path dir = brokerB.baseDir();
+            Path dir = brokerB.directory();
             brokerB.close();
-            assertThat(brokerB.serverProcess().isAlive()).isFalse();
+            assertThat(brokerB.isAlive()).isFalse();
             assertThat(dir).doesNotExist();
             assertThat(Stack.listening(brokerB.address())).isFalse();
         }

@@ -110,7 +110,7 @@ class RocketMQClusterTest {
         String topic = UniqueNames.of("ClusterPause");
         try (RocketMQAdmin admin = RocketMQAdmin.connect(cluster.rocketMQ())) {
             // Only on broker-b: a send cannot go elsewhere.
-            admin.api().createAndUpdateTopicConfig(brokers(admin).get("broker-b"), topicConfig(topic));
+            admin.createTopicOn(java.util.List.of(brokers(admin).get("broker-b")), topic, TopicMessageType.NORMAL, 4);
         }
         DefaultMQProducer producer = producer("cluster-pause");
         producer.setSendMsgTimeout(2000);
@@ -245,11 +245,5 @@ class RocketMQClusterTest {
             }
         }
         return masters;
-    }
-
-    private static org.apache.rocketmq.common.TopicConfig topicConfig(String topic) {
-        org.apache.rocketmq.common.TopicConfig config = new org.apache.rocketmq.common.TopicConfig(topic, 4, 4);
-        config.getAttributes().put("+message.type", TopicMessageType.NORMAL.getValue());
-        return config;
     }
 }

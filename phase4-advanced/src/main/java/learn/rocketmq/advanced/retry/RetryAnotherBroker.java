@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import learn.rocketmq.advanced.transactions.DistributedTransaction;
-import learn.rocketmq.stack.EmbeddedBroker;
 import learn.rocketmq.stack.EmbeddedRocketMQ;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
-import learn.rocketmq.stack.Wait;
+import learn.rocketmq.stack.RocketMQServer;
 import learn.rocketmq.stack.StackProfile;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -57,7 +57,7 @@ public class RetryAnotherBroker {
     public static void main(String[] args) throws Exception {
         System.out.println("Starting a cluster of two masters: broker-a (SYNC_MASTER, slave down), broker-b ...");
         try (EmbeddedRocketMQ cluster = EmbeddedRocketMQ.start(StackProfile.DEFAULTS, SYNC_MASTER_WITHOUT_SLAVE);
-             EmbeddedBroker brokerB = cluster.startBroker(SECOND_MASTER)) {
+             RocketMQServer brokerB = cluster.startBroker(SECOND_MASTER)) {
             run(cluster.rocketMQ(), "LessonRetryAnotherBroker", 6);
         }
     }

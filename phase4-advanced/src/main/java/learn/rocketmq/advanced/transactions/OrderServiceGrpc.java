@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
-import org.apache.rocketmq.client.apis.ClientConfiguration;
 import org.apache.rocketmq.client.apis.ClientException;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.message.MessageView;
@@ -56,10 +55,6 @@ public class OrderServiceGrpc implements AutoCloseable {
             .setTopics(topic)
             .setTransactionChecker(this::checkBack)
             .build();
-    }
-
-    static ClientConfiguration configuration(RocketMQ rocketmq) {
-        return Clients.configuration(rocketmq);
     }
 
     /** Phase 1, the local transaction, phase 2. */

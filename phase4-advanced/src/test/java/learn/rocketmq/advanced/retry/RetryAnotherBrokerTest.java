@@ -3,8 +3,8 @@ package learn.rocketmq.advanced.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import learn.rocketmq.advanced.retry.RetryAnotherBroker.Outcome;
-import learn.rocketmq.stack.EmbeddedBroker;
 import learn.rocketmq.stack.EmbeddedRocketMQ;
+import learn.rocketmq.stack.RocketMQServer;
 import learn.rocketmq.stack.StackProfile;
 import learn.rocketmq.stack.UniqueNames;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -21,7 +21,7 @@ class RetryAnotherBrokerTest {
         int messages = 6;
         RetryAnotherBroker.Result result;
         try (EmbeddedRocketMQ cluster = EmbeddedRocketMQ.start(StackProfile.FAST_TESTS, RetryAnotherBroker.SYNC_MASTER_WITHOUT_SLAVE);
-             EmbeddedBroker brokerB = cluster.startBroker(RetryAnotherBroker.SECOND_MASTER)) {
+             RocketMQServer brokerB = cluster.startBroker(RetryAnotherBroker.SECOND_MASTER)) {
             result = RetryAnotherBroker.run(cluster.rocketMQ(), UniqueNames.of("RetryAnotherBroker"), messages);
         }
 

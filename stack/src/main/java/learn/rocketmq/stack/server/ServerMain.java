@@ -57,8 +57,6 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * by signal or by the parent's end, shuts the servers down cleanly and prints
  * {@code STOPPED <ms>}), {@code --set key=value}
  * (a broker setting for this stack only; {@code proxy.key=value} for the proxy; repeatable),
- * {@code --join H:P} (start only a broker, registering with the NameServer at H:P: a second
- * master, or a slave; its settings, brokerName first, come with {@code --set}),
  * {@code --role namesrv|broker|proxy|all} (one server of a cluster, or all three, the default;
  * {@code --namesrv H:P[;H:P]} for a broker or a CLUSTER-mode proxy, {@code --listen PORT} and
  * {@code --remoting-port PORT} to bind given ports, as a restart does),
@@ -67,7 +65,7 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * {@code --tls-dir DIR} (every port accepts TLS and plaintext, as in a default installation, with
  * the certificate kept in DIR; see {@link ServerCertificate}).
  * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}
- * (only the started server's addresses with {@code --role} or {@code --join}).
+ * (only the started server's addresses with {@code --role}).
  */
 public final class ServerMain {
 
@@ -96,10 +94,6 @@ public final class ServerMain {
                 case "--fast-tests" -> fastTests = true;
                 case "--watch-stdin" -> watchStdin = true;
                 case "--keep-store" -> keepStore = true;
-                case "--join" -> {
-                    role = "broker";
-                    namesrv = args[++i];
-                }
                 case "--role" -> role = args[++i];
                 case "--namesrv" -> namesrv = args[++i];
                 case "--listen" -> listen = Integer.parseInt(args[++i]);
