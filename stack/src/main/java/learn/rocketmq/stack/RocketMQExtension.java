@@ -67,7 +67,7 @@ public final class RocketMQExtension implements ParameterResolver, TestWatcher {
         String where = Stack.keptLogsRoot()
             .map(root -> "are kept in " + root + (startedEmbedded != null
                 ? " (this JVM's stack: " + startedEmbedded.logDir().resolve("rocketmq.log")
-                    + "; clients: " + root.resolve("client") + ")" : ""))
+                    + "; clients: " + Stack.clientLogDir() + ")" : ""))
             .orElse("were not kept: run with -D" + Stack.LOGS_DIR_PROPERTY + "=DIR to keep them");
         System.out.println("[stack] " + context.getDisplayName() + " failed; the RocketMQ logs of this run " + where);
     }

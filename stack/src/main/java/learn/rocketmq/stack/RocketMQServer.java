@@ -35,6 +35,8 @@ public final class RocketMQServer implements AutoCloseable {
     private final Map<String, String> settings;
     private final List<String> roleArgs;
     private final Path dir;
+    /** Its directory outlives it ({@code ./rocketmq up --cluster}): {@link #close()} is a clean stop. */
+    private final boolean kept;
     /** In its directory, or kept after the run when logs are kept ({@link Stack#keptLogsRoot()}). */
     private final Path logDir;
     private volatile ServerProcess.Launched launched;
@@ -42,49 +44,65 @@ public final class RocketMQServer implements AutoCloseable {
     private volatile String remotingAddress;
 
     private RocketMQServer(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs,
-                           Path dir) {
+                           Path dir, boolean kept) {
         this.role = role;
         this.name = name;
         this.profile = profile;
         this.settings = Map.copyOf(settings);
         this.roleArgs = new ArrayList<>(roleArgs);
         this.dir = dir;
-        this.logDir = WorkDir.logDirFor(dir);
+        this.kept = kept;
+        this.logDir = kept ? dir.resolve("logs") : WorkDir.logDirFor(dir);
     }
 
     /** Starts a server: {@code roleArgs} as ServerMain takes them ({@code --role broker --namesrv ...}). */
     static RocketMQServer start(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs) {
+        return start(role, name, profile, settings, roleArgs, null);
+    }
+
+    /**
+     * {@code keptDir}: its directory, kept across runs and used again by the next start (its
+     * {@code roleArgs} then name its ports with {@code --listen}); null: a temporary one.
+     */
+    static RocketMQServer start(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs,
+                                Path keptDir) {
         Path dir;
         try {
-            dir = ServerProcess.newMemberDir(name);
+            dir = keptDir != null ? java.nio.file.Files.createDirectories(keptDir) : ServerProcess.newMemberDir(name);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + e.getMessage(), e);
         }
-        RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, dir);
+        RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, dir, keptDir != null);
         try {
             server.launch();
         } catch (RuntimeException e) {
-            WorkDir.deleteTree(dir); // its log's last lines are in the exception
+            if (keptDir == null) {
+                WorkDir.deleteTree(dir); // its log's last lines are in the exception
+            }
             throw e;
         }
         return server;
     }
 
     private void launch() {
-        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir, logDir);
+        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir, logDir, kept);
         String ready = launched.readyLine();
         if (address == null) {
-            // The first start chose free ports; every restart binds the same ones.
             address = ServerProcess.field(ready, switch (role) {
                 case NAMESRV -> "namesrv";
                 case CONTROLLER -> "controller";
                 case BROKER -> "broker";
                 case PROXY -> "proxy";
             });
+            if (role == Role.PROXY) {
+                remotingAddress = ServerProcess.field(ready, "proxyRemoting");
+            }
+        }
+        if (!roleArgs.contains("--listen")) {
+            // The first start chose free ports; every restart binds the same ones.
             roleArgs.add("--listen");
             roleArgs.add(address.substring(address.lastIndexOf(':') + 1));
             if (role == Role.PROXY) {
-                remotingAddress = ServerProcess.field(ready, "proxyRemoting");
                 roleArgs.add("--remoting-port");
                 roleArgs.add(remotingAddress.substring(remotingAddress.lastIndexOf(':') + 1));
             }
@@ -185,13 +203,31 @@ public final class RocketMQServer implements AutoCloseable {
         launch();
     }
 
-    /** Ends the process at once, as its parent's end would, and deletes its directory. */
+    /**
+     * Ends the process at once, as its parent's end would, and deletes its directory; a kept
+     * server ({@code ./rocketmq up --cluster}) is stopped cleanly instead, its directory kept.
+     */
     @Override
     public void close() {
+        if (kept) {
+            if (isAlive()) {
+                stop();
+            }
+            return;
+        }
         if (isAlive()) {
             ServerProcess.stop(launched.process(), null, 2);
         }
         WorkDir.deleteTree(dir);
+    }
+
+    /** Once its process has ended: the line of its clean stop ({@code STOPPED <ms>}), or empty when it ended otherwise. */
+    java.util.Optional<String> stopReport() {
+        try {
+            return launched.stopped().get(10, TimeUnit.SECONDS); // its output read to the end
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private void awaitExit(int seconds) {

@@ -37,17 +37,18 @@ final class ServerProcess {
 
     /** {@code keptDir}: the store's directory, kept across runs ({@code ./rocketmq up}); null: a temporary one. */
     static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path keptDir) {
-        return launch(profile, settings, serverArgs, keptDir, null);
+        return launch(profile, settings, serverArgs, keptDir, null, keptDir != null);
     }
 
     /**
-     * A server of a cluster ({@link RocketMQServer}): in {@code memberDir} (made by
-     * {@link #newMemberDir}), kept across its restarts, deleted with its cluster or when this JVM
-     * ends; a stop (SIGTERM) is a graceful shutdown.
+     * A server of a cluster ({@link RocketMQServer}): in {@code memberDir}, kept across its
+     * restarts; a stop (SIGTERM) is a graceful shutdown. {@code kept} false: the directory (made by
+     * {@link #newMemberDir}) goes with its cluster or when this JVM ends. {@code kept} true
+     * ({@code ./rocketmq up --cluster}): it stays, and this JVM's end stops the server cleanly.
      */
     static Launched launchMember(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path memberDir,
-                                 Path logDir) {
-        return launch(profile, settings, serverArgs, memberDir, logDir);
+                                 Path logDir, boolean kept) {
+        return launch(profile, settings, serverArgs, memberDir, logDir, kept);
     }
 
     /** A new directory for a cluster's server, swept like a test stack's once this JVM is gone. */
@@ -57,26 +58,30 @@ final class ServerProcess {
         return Files.createTempDirectory(WorkDir.WORK, "stack-" + ProcessHandle.current().pid() + "-" + name + "-");
     }
 
-    /** {@code memberLogDir}: a cluster member's log directory, the same across its restarts; null otherwise. */
+    /**
+     * {@code memberLogDir}: a cluster member's log directory, the same across its restarts; null
+     * otherwise. {@code kept}: the directory outlives the process, which stops cleanly.
+     */
     private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path dir,
-                                   Path memberLogDir) {
+                                   Path memberLogDir, boolean kept) {
         long t0 = System.nanoTime();
         boolean member = memberLogDir != null;
-        boolean kept = dir != null && !member;
         try {
             Files.createDirectories(WorkDir.WORK);
             WorkDir.sweepOrphans();
             Path baseDir = dir != null ? Files.createDirectories(dir)
                 : Files.createTempDirectory(WorkDir.WORK, "stack-" + ProcessHandle.current().pid() + "-");
-            Path logs = Files.createDirectories(kept ? baseDir.resolve("logs") : member ? memberLogDir : WorkDir.logDirFor(baseDir));
+            Path logs = Files.createDirectories(member ? memberLogDir : kept ? baseDir.resolve("logs") : WorkDir.logDirFor(baseDir));
             Files.createDirectories(baseDir.resolve("home"));
 
             List<String> classPath = ServerClassPath.serverClassPath();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(kept ? ServerJvm.longLivedJvmOptions() : ServerJvm.quickStartJvmOptions());
+            // ./rocketmq up --cluster's servers start as a test's do: eight JVMs compiling with C2
+            // side by side took 30 s on 2 cores, and a learning cluster is not benchmarked.
+            command.addAll(kept && !member ? ServerJvm.longLivedJvmOptions() : ServerJvm.quickStartJvmOptions());
             command.addAll(ServerJvm.commonJvmOptions(baseDir, logs));
-            command.addAll(ClassDataSharing.classDataSharing(classPath, kept ? "long-lived" : "quick-start"));
+            command.addAll(ClassDataSharing.classDataSharing(classPath, kept && !member ? "long-lived" : "quick-start"));
             command.add("-cp");
             command.add(String.join(java.io.File.pathSeparator, classPath));
             command.add("learn.rocketmq.stack.server.ServerMain");
@@ -109,8 +114,11 @@ final class ServerProcess {
             // a clean stop of a kept store, the broker's own shutdown (seconds).
             long stopWaitSeconds = ClassDataSharing.writesArchive(command) || kept || member ? 60 : 2;
             // A member's directory outlives its process (a restart uses it): its cluster deletes it.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, kept || member ? null : baseDir,
-                member ? 2 : stopWaitSeconds), "embedded-rocketmq-stop"));
+            // A kept member is stopped by its cluster, in order (or, if this JVM dies, by the end of its input).
+            if (!(member && kept)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, kept || member ? null : baseDir,
+                    member ? 2 : stopWaitSeconds), "embedded-rocketmq-stop"));
+            }
 
             CompletableFuture<Optional<String>> stopped = new CompletableFuture<>();
             String ready = awaitReadyLine(process, logs, stopped);

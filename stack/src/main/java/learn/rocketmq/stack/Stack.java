@@ -136,6 +136,18 @@ public final class Stack {
      * consumer's local offsets (~/.rocketmq_offsets). Call before the first client starts.
      */
     public static void clientLogsToTemp() {
+        clientLogDir();
+        // The classic client logs through RocketMQ's shaded logback, which otherwise takes the first
+        // rmq.*.logback.xml on the class path (rocketmq-tools' or the broker's: files in ~/logs).
+        System.setProperty("rmq.logback.configurationFile",
+            System.getProperty("rmq.logback.configurationFile", "learn/rocketmq/stack/client-logback.xml"));
+    }
+
+    /**
+     * Where this JVM's clients write their logs: {@code <logs root>/client} (the test build gives
+     * each of a module's two test JVMs its own, {@code client-1} and {@code client-2}).
+     */
+    public static Path clientLogDir() {
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq");
         // <logs root>/client, the logs root being the kept-logs folder or $TMPDIR/learn-rocketmq:
         // the same rule client-logback.xml falls back to when a client logs before this runs.
@@ -143,10 +155,7 @@ public final class Stack {
         setIfAbsent("rocketmq.client.logRoot", clientLogs);
         setIfAbsent("rocketmq.log.root", clientLogs);
         setIfAbsent("rocketmq.client.localOffsetStoreDir", root.resolve("client-offsets"));
-        // The classic client logs through RocketMQ's shaded logback, which otherwise takes the first
-        // rmq.*.logback.xml on the class path (rocketmq-tools' or the broker's: files in ~/logs).
-        System.setProperty("rmq.logback.configurationFile",
-            System.getProperty("rmq.logback.configurationFile", "learn/rocketmq/stack/client-logback.xml"));
+        return Path.of(System.getProperty("rocketmq.client.logRoot"));
     }
 
     /**

@@ -21,6 +21,10 @@ public final class StandaloneRocketMQ {
     private static boolean reported;
 
     public static void main(String[] args) throws Exception {
+        if (java.util.List.of(args).contains("--cluster")) {
+            StandaloneCluster.main(args);
+            return;
+        }
         Path data = Path.of("rocketmq-data");
         boolean fresh = false;
         boolean standardPorts = true;
@@ -30,13 +34,13 @@ public final class StandaloneRocketMQ {
                 case "--fresh" -> fresh = true;
                 case "--free-ports" -> standardPorts = false;
                 default -> {
-                    System.err.println("ERROR: unknown option " + args[i] + ". Usage: ./rocketmq up [--fresh] [--data DIR] [--free-ports]");
+                    System.err.println("ERROR: unknown option " + args[i] + ". Usage: ./rocketmq up [--cluster] [--fresh] [--data DIR] [--free-ports]");
                     System.exit(2);
                 }
             }
         }
         data = data.toAbsolutePath();
-        String inUse = inUse(data);
+        String inUse = inUse(data.resolve("store"), data);
         if (inUse != null) {
             System.err.println("ERROR: " + inUse);
             System.exit(1);
@@ -84,9 +88,9 @@ public final class StandaloneRocketMQ {
         System.exit(report(stack) ? 0 : 1);
     }
 
-    /** Why the data directory cannot be used now (its broker's store lock is held), or null. */
-    private static String inUse(Path data) throws java.io.IOException {
-        Path lock = data.resolve("store/lock");
+    /** Why the data directory cannot be used now (the lock of its broker's {@code store} is held), or null. */
+    static String inUse(Path store, Path data) throws java.io.IOException {
+        Path lock = store.resolve("lock");
         if (!Files.exists(lock)) {
             return null;
         }

@@ -73,9 +73,9 @@ class EmbeddedRocketMQTest {
             producer.shutdown();
         }
         // The classic client's log is kept with the run's logs (not in ~/logs/rocketmqlogs).
-        String clientLog = Files.readString(Stack.keptLogsRoot().orElseThrow().resolve("client/rocketmq_client.log"));
+        String clientLog = Files.readString(Stack.clientLogDir().resolve("rocketmq_client.log"));
         assertThat(clientLog.contains("the producer [" + producer.getProducerGroup() + "] start OK"))
-            .as("the client log in target/rocketmq-logs/client tells of this producer").isTrue();
+            .as("the client log in target/rocketmq-logs/client-<fork> tells of this producer").isTrue();
     }
 
     @Test

@@ -61,7 +61,8 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * {@code --namesrv H:P[;H:P]} for a broker or a CLUSTER-mode proxy, {@code --listen PORT} and
  * {@code --remoting-port PORT} to bind given ports, as a restart does),
  * {@code --cluster-member} (SIGTERM is a graceful shutdown, the directory is kept for a restart,
- * and deleted when the parent is gone),
+ * and deleted when the parent is gone; with {@code --keep-store} the parent's end is a clean stop
+ * and the directory stays),
  * {@code --tls-dir DIR} (every port accepts TLS and plaintext, as in a default installation, with
  * the certificate kept in DIR; see {@link ServerCertificate}).
  * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}
@@ -118,10 +119,14 @@ public final class ServerMain {
             // A server of a cluster: a stop (SIGTERM) is graceful (the broker unregisters, persists
             // its offsets and flushes its store), and the store stays for a restart. When the
             // parent is gone, the cluster is: halt and delete.
+            // With --keep-store (./rocketmq up --cluster), the parent's end is a clean stop instead.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanStop(out), "stack-clean-stop"));
             if (watchStdin) {
                 Path finalBaseDir = baseDir;
-                watchParent(() -> deleteUntilGone(finalBaseDir));
+                watchParent(keepStore ? () -> {
+                    cleanStop(out);
+                    Runtime.getRuntime().halt(0);
+                } : () -> deleteUntilGone(finalBaseDir));
             }
         } else if (keepStore) {
             // ./rocketmq up: a stop (Ctrl-C, SIGTERM, or the parent gone) shuts the servers down as
@@ -184,6 +189,7 @@ public final class ServerMain {
                 default -> throw new IllegalArgumentException("unknown --role " + role + " (namesrv, broker, proxy, controller, all)");
             }
             out.flush();
+            org.apache.rocketmq.logging.org.slf4j.LoggerFactory.getLogger(ServerMain.class).info("stack server ready ({})", role);
         } catch (Throwable e) {
             // One line for the parent; the stack trace goes to the server log.
             out.println("FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -542,7 +548,11 @@ public final class ServerMain {
         }
 
         public static Ports free() throws IOException {
-            Set<Integer> taken = new HashSet<>();
+            return free(new HashSet<>());
+        }
+
+        /** Free ports none of which is in {@code taken} (those chosen for other servers, not bound yet); adds them to it. */
+        public static Ports free(Set<Integer> taken) throws IOException {
             int namesrv = freePort(taken);
             int broker;
             do {
@@ -584,6 +594,11 @@ public final class ServerMain {
             } catch (IOException | RuntimeException notLinux) {
                 return 32768;
             }
+        }
+
+        /** Those of {@code ports} something listens on already. */
+        public static List<Integer> busy(List<Integer> ports) {
+            return ports.stream().filter(port -> !isFree(port)).toList();
         }
 
         private static boolean isFree(int port) {
