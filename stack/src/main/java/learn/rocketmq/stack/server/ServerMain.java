@@ -454,8 +454,9 @@ public final class ServerMain {
     }
 
     /**
-     * The broker's first registration is sometimes dropped: register again until the NameServer
-     * knows the broker, so the first client sees a route at once instead of ~10 s later.
+     * The broker's first registration is sometimes dropped: register again until every NameServer
+     * knows the broker, so the first client sees a route at once instead of ~10 s later (with two
+     * NameServers, one of them missing a broker until its next registration was seen here).
      */
     private static void awaitRegistration(BrokerController broker) throws InterruptedException {
         String brokerName = broker.getBrokerConfig().getBrokerName();
@@ -472,14 +473,24 @@ public final class ServerMain {
         throw new IllegalStateException("the broker did not register with the NameServer within 20 s");
     }
 
-    /** Asks the NameServer (as a client would) whether it routes to this broker. */
+    /** Asks each NameServer (as a client would) whether it routes to this broker. */
     private static boolean registered(BrokerController broker, String brokerName) {
-        try {
-            BrokerData data = broker.getBrokerOuterAPI().getBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
-            return data != null && data.getBrokerAddrs().containsValue(broker.getBrokerAddr());
-        } catch (Exception notYet) {
-            return false;
+        for (String namesrv : broker.getBrokerConfig().getNamesrvAddr().split(";")) {
+            try {
+                org.apache.rocketmq.remoting.protocol.RemotingCommand response = broker.getBrokerOuterAPI().getRemotingClient()
+                    .invokeSync(namesrv, org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(
+                        org.apache.rocketmq.remoting.protocol.RequestCode.GET_BROKER_CLUSTER_INFO, null), 3000);
+                BrokerData data = response.getBody() == null ? null
+                    : org.apache.rocketmq.remoting.protocol.body.ClusterInfo.decode(response.getBody(),
+                        org.apache.rocketmq.remoting.protocol.body.ClusterInfo.class).getBrokerAddrTable().get(brokerName);
+                if (data == null || !data.getBrokerAddrs().containsValue(broker.getBrokerAddr())) {
+                    return false;
+                }
+            } catch (Exception notYet) {
+                return false;
+            }
         }
+        return true;
     }
 
     private static Path copyConfig(String name, Path dir) throws IOException {
