@@ -48,6 +48,7 @@ public class SendTimeouts {
     public static Result run(RocketMQCluster cluster, String topic, Duration sendMsgTimeout, int retries, Duration requestTimeout,
                              int maxAttempts) throws Exception {
         RocketMQ rocketmq = cluster.rocketMQ();
+        RocketMQServer broker = cluster.master("broker-a"); // the one to pause (a cluster this lesson started)
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
         }
@@ -59,7 +60,6 @@ public class SendTimeouts {
         ClientServiceProvider provider = ClientServiceProvider.loadService();
         ClientConfiguration configuration = ClientConfiguration.newBuilder().setEndpoints(rocketmq.requireProxy())
             .setRequestTimeout(requestTimeout).build();
-        RocketMQServer broker = cluster.master("broker-a");
         try (AutoCloseable closeClassic = classic::shutdown;
              Producer grpc = provider.newProducerBuilder().setClientConfiguration(configuration).setTopics(topic)
                  .setMaxAttempts(maxAttempts).build()) {

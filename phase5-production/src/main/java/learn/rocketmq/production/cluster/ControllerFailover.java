@@ -1,0 +1,164 @@
+package learn.rocketmq.production.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import learn.rocketmq.clients.Clients;
+import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.RocketMQAdmin;
+import learn.rocketmq.stack.RocketMQCluster;
+import learn.rocketmq.stack.RocketMQServer;
+import learn.rocketmq.stack.UniqueNames;
+import learn.rocketmq.stack.Wait;
+import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.producer.Producer;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.attribute.TopicMessageType;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+
+/**
+ * Automatic failover in controller mode: a master and its slave, a controller, a CLUSTER-mode
+ * proxy; the master killed with SIGKILL while a 5.x producer keeps sending.
+ * Roadmap: 5.2 Cluster Setup: High availability configuration.
+ *
+ * <p>In controller mode ({@code enableControllerMode=true}, RocketMQ 5.x) a controller (one, or
+ * three for a Raft quorum) decides each group's master. Brokers heartbeat it; when the master is
+ * gone it promotes a broker of the group's sync state set (the replicas that had caught up), so no
+ * acknowledged message is lost as long as a send waited for that set ({@code allAckInSyncStateSet=true};
+ * the default false acknowledges once enough replicas, {@code inSyncReplicas}=1, have it). Before
+ * 5.x, DLedger mode did this with a Raft group of three brokers. The failover is not instant: the
+ * controller waits for missed heartbeats, and sends fail meanwhile; this lesson measures how long.
+ * Run it: {@code ./lesson ControllerFailover} (five server processes, RocketMQ's default timing).
+ */
+public class ControllerFailover {
+
+    public static void main(String[] args) throws Exception {
+        try (RocketMQCluster cluster = RocketMQCluster.forLesson(args, topology())) {
+            Result r = run(cluster, UniqueNames.of("LessonControllerFailover"), 30);
+            System.out.printf("Done: first SEND_OK %d ms after the kill, %d sends failed meanwhile; %d acknowledged, %d lost;"
+                + " the old master rejoined as a slave: %b.%n", r.firstOkAfterKillMillis(), r.failedSends(), r.acknowledged().size(),
+                r.lost().size(), r.oldMasterIsSlave());
+        }
+    }
+
+    /** One controller, a group of two brokers, a proxy; a send waits for every replica in the sync state set. */
+    public static RocketMQCluster.Topology topology() {
+        return RocketMQCluster.topology().controllers(1).brokerGroup("broker-a", 1, RocketMQCluster.Replication.SYNC)
+            .set("allAckInSyncStateSet", "true").proxy();
+    }
+
+    public record Result(long firstOkAfterKillMillis, int failedSends, Set<String> acknowledged, Set<String> lost,
+                         boolean slavePromoted, boolean oldMasterIsSlave) {
+    }
+
+    public static Result run(RocketMQCluster cluster, String topic, int perStep) throws Exception {
+        RocketMQ rocketmq = cluster.rocketMQ();
+        RocketMQServer first = cluster.brokers("broker-a").get(0);
+        RocketMQServer second = cluster.brokers("broker-a").get(1);
+        try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
+            Wait.until(Duration.ofSeconds(30), "both brokers to register", () -> group(admin).size() == 2);
+            // On both brokers: the one that becomes master must have the topic.
+            admin.createTopicOn(List.copyOf(group(admin).values()), topic, TopicMessageType.NORMAL, 4);
+            System.out.printf("1. broker-a: master %s, slave %s%n", group(admin).get(MixAll.MASTER_ID), second.address());
+            // Only a replica in the sync state set can be elected (enableElectUncleanMaster=false):
+            // a slave joins it once it has caught up and reported so, seconds after it connects.
+            // Killed before that, the master has no successor at all.
+            String controller = cluster.controllers().get(0).address();
+            boolean inSync = Wait.until(Duration.ofSeconds(30), "the slave to join the sync state set",
+                () -> syncStateSet(admin, controller).contains(second.address()));
+            System.out.printf("   The controller's sync state set of broker-a: %s (the slave in it: %b)%n",
+                syncStateSet(admin, controller), inSync);
+
+            ClientServiceProvider provider = ClientServiceProvider.loadService();
+            Set<String> acknowledged = new LinkedHashSet<>();
+            int failed = 0;
+            long firstOk = -1;
+            try (Producer producer = provider.newProducerBuilder().setClientConfiguration(Clients.configuration(rocketmq))
+                .setTopics(topic).build()) {
+                for (int i = 0; i < perStep; i++) {
+                    acknowledged.add(send(provider, producer, topic, "before-" + i));
+                }
+                // 2. The master crashes: nothing is flushed, nobody is told.
+                first.kill();
+                long killedAt = System.nanoTime();
+                System.out.printf("2. Killed the master %s (SIGKILL) after %d acknowledged sends%n", first.address(), perStep);
+                // 3. Keep sending until as many again are acknowledged (at most 90 s).
+                for (int i = 0; acknowledged.size() < 2 * perStep && System.nanoTime() - killedAt < Duration.ofSeconds(90).toNanos(); i++) {
+                    try {
+                        acknowledged.add(send(provider, producer, topic, "after-" + i));
+                        if (firstOk < 0) {
+                            firstOk = (System.nanoTime() - killedAt) / 1_000_000;
+                            System.out.printf("3. First SEND_OK %d ms after the kill (%d sends failed before)%n", firstOk, failed);
+                        }
+                    } catch (Exception e) {
+                        failed++; // not acknowledged, so not lost if it is not there
+                        Thread.sleep(50); // a producer meeting errors backs off instead of spinning
+                    }
+                }
+            }
+            boolean promoted = second.address().equals(group(admin).get(MixAll.MASTER_ID));
+            System.out.printf("4. The controller made %s the master: %b%n", second.address(), promoted);
+
+            // 5. Every acknowledged message on the new master?
+            Set<String> lost = new HashSet<>(acknowledged);
+            lost.removeAll(readAll(rocketmq, topic, acknowledged.size()));
+            System.out.printf("5. %d acknowledged, %d lost%n", acknowledged.size(), lost.size());
+
+            // 6. The old master comes back on its store, and the controller makes it a slave.
+            first.restart();
+            boolean rejoined = Wait.until(Duration.ofSeconds(30), "the old master to rejoin", () ->
+                group(admin).entrySet().stream().anyMatch(e -> e.getKey() != MixAll.MASTER_ID && e.getValue().equals(first.address())));
+            System.out.printf("6. Restarted %s: it rejoined broker-a as a slave: %b%n", first.address(), rejoined);
+            return new Result(firstOk, failed, acknowledged, lost, promoted, rejoined);
+        }
+    }
+
+    private static String send(ClientServiceProvider provider, Producer producer, String topic, String key) throws Exception {
+        producer.send(provider.newMessageBuilder().setTopic(topic).setKeys(key).setBody(key.getBytes(StandardCharsets.UTF_8)).build());
+        return key;
+    }
+
+    /** The addresses of broker-a's replicas in the controller's sync state set. */
+    private static Set<String> syncStateSet(RocketMQAdmin admin, String controller) throws Exception {
+        var info = admin.api().getInSyncStateData(controller, List.of("broker-a")).getReplicasInfoTable().get("broker-a");
+        Set<String> addresses = new HashSet<>();
+        if (info != null) {
+            info.getInSyncReplicas().forEach(r -> addresses.add(r.getBrokerAddress()));
+        }
+        return addresses;
+    }
+
+    /** broker-a's brokers by id, as the NameServer routes them (0: the master). */
+    private static Map<Long, String> group(RocketMQAdmin admin) throws Exception {
+        BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get("broker-a");
+        return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
+    }
+
+    /** The keys of every message of the topic, read by a new group from the first offset (until {@code expected} are found, at most 60 s). */
+    private static Set<String> readAll(RocketMQ rocketmq, String topic, int expected) throws Exception {
+        DefaultLitePullConsumer reader = new DefaultLitePullConsumer(UniqueNames.of("failover-reader"));
+        Clients.configure(reader, rocketmq);
+        reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        reader.subscribe(topic, "*");
+        reader.start();
+        Set<String> keys = new HashSet<>();
+        try {
+            Wait.until(Duration.ofSeconds(60), expected + " messages", () -> {
+                for (MessageExt m : reader.poll(1000)) {
+                    keys.add(m.getKeys());
+                }
+                return keys.size() >= expected;
+            });
+        } finally {
+            reader.shutdown();
+        }
+        return keys;
+    }
+}
