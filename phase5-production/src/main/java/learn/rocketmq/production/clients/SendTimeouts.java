@@ -17,8 +17,8 @@ import org.apache.rocketmq.common.message.Message;
 
 /**
  * Send timeouts against a broker that hangs (SIGSTOP: its connections stay open, it answers
- * nothing), so the timeout really fires. Roadmap: 5.3 Producer/Consumer Configuration: Timeout
- * configurations.
+ * nothing), so the timeout really fires.
+ * Roadmap: 5.3 Producer/Consumer Configuration: Timeout configurations.
  *
  * <p>Classic client: {@code sendMsgTimeout} (default 3 s) is the budget of the whole
  * {@code send()}, its retries included ({@code retryTimesWhenSendFailed}, default 2): a retry
