@@ -45,7 +45,7 @@ public class LoadBalancing {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
         for (AllocateMessageQueueStrategy strategy : List.of(new AllocateMessageQueueAveragely(),
             new AllocateMessageQueueAveragelyByCircle(), new AllocateMessageQueueConsistentHash())) {
-            run(rocketmq, UniqueNames.of("LessonLoadBalancing"), UniqueNames.of("load-balancing"), strategy, 8);
+            run(rocketmq, "LessonLoadBalancing", "lesson-load-balancing-" + strategy.getName(), strategy, 8);
         }
     }
 

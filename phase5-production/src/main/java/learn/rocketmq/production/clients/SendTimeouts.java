@@ -34,7 +34,7 @@ public class SendTimeouts {
     public static void main(String[] args) throws Exception {
         try (RocketMQCluster cluster = RocketMQCluster.forLesson(args,
             RocketMQCluster.topology().brokerGroup("broker-a").proxy())) {
-            Result r = run(cluster, UniqueNames.of("LessonSendTimeouts"), Duration.ofMillis(1500), 2, Duration.ofMillis(1500), 2);
+            Result r = run(cluster, "LessonSendTimeouts", Duration.ofMillis(1500), 2, Duration.ofMillis(1500), 2);
             System.out.printf("Done: the classic send gave up after %d ms, the 5.x send after %d ms; after the resume"
                 + " both sent again: %b.%n", r.classicFailedAfterMillis(), r.grpcFailedAfterMillis(), r.sentAfterResume());
         }

@@ -41,7 +41,7 @@ public class ControllerFailover {
 
     public static void main(String[] args) throws Exception {
         try (RocketMQCluster cluster = RocketMQCluster.forLesson(args, topology())) {
-            Result r = run(cluster, UniqueNames.of("LessonControllerFailover"), 30);
+            Result r = run(cluster, "LessonControllerFailover", 30);
             System.out.printf("Done: first SEND_OK %d ms after the kill, %d sends failed meanwhile; %d acknowledged, %d lost;"
                 + " the old master rejoined as a slave: %b.%n", r.firstOkAfterKillMillis(), r.failedSends(), r.acknowledged().size(),
                 r.lost().size(), r.oldMasterIsSlave());

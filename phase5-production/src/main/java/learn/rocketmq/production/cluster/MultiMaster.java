@@ -39,7 +39,7 @@ public class MultiMaster {
     public static void main(String[] args) throws Exception {
         try (RocketMQCluster cluster = RocketMQCluster.forLesson(args,
             RocketMQCluster.topology().brokerGroup("broker-a").brokerGroup("broker-b"))) {
-            Result r = run(cluster, UniqueNames.of("LessonMultiMaster"), UniqueNames.of("multi-master"), 20);
+            Result r = run(cluster, "LessonMultiMaster", "lesson-multi-master", 20);
             System.out.printf("Done: %d acknowledged, %d sends failed; consumed while broker-b was down: %d, after it came"
                 + " back: %d.%n", r.acknowledged().size(), r.failedSends(), r.consumedWhileDown(), r.consumedAfterRestart());
         }

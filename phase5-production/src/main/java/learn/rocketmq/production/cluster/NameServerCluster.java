@@ -37,7 +37,7 @@ public class NameServerCluster {
     public static void main(String[] args) throws Exception {
         try (RocketMQCluster cluster = RocketMQCluster.forLesson(args,
             RocketMQCluster.topology().nameServers(2).brokerGroup("broker-a").brokerGroup("broker-b").proxy())) {
-            Result r = run(cluster, UniqueNames.of("LessonNameServerCluster"), 10);
+            Result r = run(cluster, "LessonNameServerCluster", 10);
             System.out.printf("Done: %d messages acknowledged, %d stored; sends that failed: %d before the kill,"
                 + " %d after it (clients with routes), %d for a producer started after it.%n", r.acknowledged(), r.stored(),
                 r.failedBefore(), r.failedAfter(), r.newProducerFailures());
