@@ -121,7 +121,7 @@ final class ClusterPorts {
     }
 
     /** The broker group a server name ({@code broker-a-1}) belongs to, or null for other servers. */
-    private static String groupOf(String name, Set<String> groups) {
+    static String groupOf(String name, Set<String> groups) {
         int dash = name.lastIndexOf('-');
         return dash > 0 && groups.contains(name.substring(0, dash)) ? name.substring(0, dash) : null;
     }

@@ -222,6 +222,9 @@ public final class RocketMQCluster implements AutoCloseable {
                 groups.get(groupOf(slave.name(), t)).add(slave);
             }
             proxy = proxyStarted.join();
+            if (!controllers.isEmpty() && !restart) {
+                awaitSyncStateSets();
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -229,6 +232,35 @@ public final class RocketMQCluster implements AutoCloseable {
             pool.shutdown();
         }
         startMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * Controller mode: a master has a successor only once its group's other brokers are in the
+     * sync state set, which they join seconds after they connect (they catch up, then report). A
+     * master killed before that is not replaced at all. So a new cluster is started when every
+     * group's brokers are all in it (at most 30 s; after that it goes on, and says so). Not a kept
+     * cluster started again: a broker that was killed in its last run took longer than 30 s to
+     * rejoin the set (seen in StandaloneClusterTest), and its controller already has a master.
+     */
+    private void awaitSyncStateSets() {
+        try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketMQ())) {
+            Wait.until(java.time.Duration.ofSeconds(30), "every broker in its group's sync state set", () -> {
+                for (RocketMQServer controller : controllers) {
+                    try {
+                        Map<String, org.apache.rocketmq.remoting.protocol.body.BrokerReplicasInfo.ReplicasInfo> table = admin.api()
+                            .getInSyncStateData(controller.address(), List.copyOf(groups.keySet())).getReplicasInfoTable();
+                        return groups.entrySet().stream().allMatch(g -> table.get(g.getKey()) != null
+                            && table.get(g.getKey()).getInSyncReplicas().stream().map(r -> r.getBrokerAddress()).toList()
+                                .containsAll(g.getValue().stream().map(RocketMQServer::address).toList()));
+                    } catch (Exception notTheLeader) {
+                        // another controller of a quorum answers
+                    }
+                }
+                return false;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the controllers' sync state sets: " + e.getMessage(), e);
+        }
     }
 
     /** The controllers' Raft peers need each other's ports up front: chosen here, one free port each (or the planned ones). */
@@ -255,8 +287,7 @@ public final class RocketMQCluster implements AutoCloseable {
 
     /** The broker group of a server name ({@code broker-a-1}: broker-a), or null for other servers. */
     private static String groupOf(String serverName, Topology t) {
-        int dash = serverName.lastIndexOf('-');
-        return dash > 0 && t.slaves.containsKey(serverName.substring(0, dash)) ? serverName.substring(0, dash) : null;
+        return ClusterPorts.groupOf(serverName, t.slaves.keySet());
     }
 
     /** Every server's name, in start order. */

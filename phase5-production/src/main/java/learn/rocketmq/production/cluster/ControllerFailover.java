@@ -69,7 +69,8 @@ public class ControllerFailover {
             System.out.printf("1. broker-a: master %s, slave %s%n", group(admin).get(MixAll.MASTER_ID), second.address());
             // Only a replica in the sync state set can be elected (enableElectUncleanMaster=false):
             // a slave joins it once it has caught up and reported so, seconds after it connects.
-            // Killed before that, the master has no successor at all.
+            // Killed before that, the master has no successor at all. (A cluster the stack starts
+            // waits for this already; check it on any other before taking a master down.)
             String controller = cluster.controllers().get(0).address();
             boolean inSync = Wait.until(Duration.ofSeconds(30), "the slave to join the sync state set",
                 () -> syncStateSet(admin, controller).contains(second.address()));
