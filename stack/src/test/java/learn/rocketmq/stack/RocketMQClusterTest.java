@@ -209,8 +209,9 @@ class RocketMQClusterTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(namesrvPid).map(p -> !p.isAlive()).orElse(true));
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(namesrvDir));
-        // Nobody is left to delete the crashed member's store: the next stack start sweeps it.
-        assertThat(killedBrokerDir).exists();
+        // Nobody is left to delete the crashed member's store: the next stack start sweeps it (in
+        // any JVM: the other test JVM beside this one may start a server first, so whether it is
+        // still there at this point is not certain).
         WorkDir.sweepOrphans();
         assertThat(killedBrokerDir).doesNotExist();
     }

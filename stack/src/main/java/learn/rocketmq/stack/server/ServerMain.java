@@ -64,9 +64,12 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * and deleted when the parent is gone; with {@code --keep-store} the parent's end is a clean stop
  * and the directory stays),
  * {@code --tls-dir DIR} (every port accepts TLS and plaintext, as in a default installation, with
- * the certificate kept in DIR; see {@link ServerCertificate}).
+ * the certificate kept in DIR; see {@link ServerCertificate}),
+ * {@code --metrics-port PORT} (a broker with {@code metricsExporterType=PROM}: its Prometheus
+ * exporter's port; without it a free one).
  * When ready it prints one line: {@code READY namesrv=H:P broker=H:P proxy=H:P proxyRemoting=H:P}
- * (only the started server's addresses with {@code --role}).
+ * (only the started server's addresses with {@code --role}; a broker exporting metrics adds
+ * {@code metrics=H:P}).
  */
 public final class ServerMain {
 
@@ -86,6 +89,7 @@ public final class ServerMain {
         String namesrv = null;
         int listen = 0;
         int remotingPort = 0;
+        int metricsPort = 0;
         Path tlsDir = null;
         Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
@@ -99,6 +103,7 @@ public final class ServerMain {
                 case "--namesrv" -> namesrv = args[++i];
                 case "--listen" -> listen = Integer.parseInt(args[++i]);
                 case "--remoting-port" -> remotingPort = Integer.parseInt(args[++i]);
+                case "--metrics-port" -> metricsPort = Integer.parseInt(args[++i]);
                 case "--cluster-member" -> clusterMember = true;
                 case "--tls-dir" -> tlsDir = Path.of(args[++i]).toAbsolutePath();
                 case "--set" -> {
@@ -160,9 +165,11 @@ public final class ServerMain {
                 }
                 case "broker" -> {
                     check(namesrv != null, "--role broker needs --namesrv H:P[;H:P]");
+                    String metrics = exportMetrics(settings, metricsPort);
                     BrokerController broker = startBroker(baseDir, listen > 0 ? listen : Ports.free().broker, namesrv, settings);
                     RUNNING.add(broker::shutdown);
-                    out.println(READY + " broker=" + broker.getBrokerAddr() + " pid=" + ProcessHandle.current().pid());
+                    out.println(READY + " broker=" + broker.getBrokerAddr() + (metrics == null ? "" : " metrics=" + metrics)
+                        + " pid=" + ProcessHandle.current().pid());
                 }
                 case "proxy" -> {
                     check(namesrv != null, "--role proxy needs --namesrv H:P[;H:P]");
@@ -251,6 +258,25 @@ public final class ServerMain {
         // Initialise RocketMQ's (shaded) logging once, before the threads below race to do it.
         org.apache.rocketmq.logging.org.slf4j.LoggerFactory.getLogger(ServerMain.class).info("stack server starting");
         return settings;
+    }
+
+    /**
+     * A broker with {@code metricsExporterType=PROM} serves its metrics for Prometheus to scrape
+     * (OpenTelemetry's Prometheus exporter, default port 5557, host brokerIP1): here on 127.0.0.1
+     * and a port of its own, so several brokers on one machine can export. Returns host:port, or
+     * null when the broker exports no Prometheus metrics.
+     */
+    private static String exportMetrics(Properties settings, int port) throws IOException {
+        if (!"PROM".equalsIgnoreCase(settings.getProperty("metricsExporterType", "DISABLE"))) {
+            return null;
+        }
+        settings.setProperty("metricsPromExporterHost", "127.0.0.1");
+        if (port > 0) {
+            settings.setProperty("metricsPromExporterPort", Integer.toString(port));
+        } else if (!settings.containsKey("metricsPromExporterPort")) {
+            settings.setProperty("metricsPromExporterPort", Integer.toString(Ports.free().namesrv()));
+        }
+        return "127.0.0.1:" + settings.getProperty("metricsPromExporterPort");
     }
 
     /** A NameServer on 127.0.0.1:{@code port}, its small store (kvConfig) under {@code baseDir/namesrv}. */
@@ -568,7 +594,8 @@ public final class ServerMain {
             int broker;
             do {
                 broker = freePort(taken);
-            } while (!isFree(broker - 2) || !isFree(broker + 1) || taken.contains(broker - 2) || taken.contains(broker + 1));
+            } while (taken.contains(broker - 2) || taken.contains(broker + 1) || !isFree(broker - 2) || !isFree(broker + 1)
+                || !claim(broker - 2) || !claim(broker + 1));
             taken.add(broker - 2);
             taken.add(broker + 1);
             return new Ports(namesrv, broker, freePort(taken), freePort(taken));
@@ -584,7 +611,7 @@ public final class ServerMain {
             int high = ephemeralLow() - 2;
             for (int attempt = 0; high - low > 1000 && attempt < 500; attempt++) {
                 int port = low + RANDOM.nextInt(high - low);
-                if (!taken.contains(port) && isFree(port)) {
+                if (!taken.contains(port) && isFree(port) && claim(port)) {
                     taken.add(port);
                     return port;
                 }
@@ -596,6 +623,38 @@ public final class ServerMain {
                 return socket.getLocalPort();
             }
         }
+
+        /**
+         * A port free now may be chosen by another of our server JVMs before either binds it: the
+         * servers of a cluster, and the stacks of parallel test JVMs, start side by side ("Failed
+         * to bind", seen in CI). So a chosen port is claimed first, by creating a file named after
+         * it and the minute (atomic across processes). A claim lasts that minute and the next: by
+         * then the port is bound, so not free, or was never used.
+         */
+        static boolean claim(int port) {
+            try {
+                Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq", "ports"));
+                long minute = System.currentTimeMillis() / 60_000;
+                if (!sweptClaims) {
+                    sweptClaims = true;
+                    try (var old = Files.list(dir)) {
+                        old.filter(f -> Long.parseLong(f.getFileName().toString().replaceAll(".*\\.", "")) < minute - 1)
+                            .forEach(f -> f.toFile().delete());
+                    }
+                }
+                if (Files.exists(dir.resolve(port + "." + (minute - 1)))) {
+                    return false;
+                }
+                Files.createFile(dir.resolve(port + "." + minute));
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException claimed) {
+                return false;
+            } catch (IOException | RuntimeException cannotClaim) {
+                return true; // no shared directory: as before, free is free enough
+            }
+        }
+
+        private static volatile boolean sweptClaims;
 
         private static int ephemeralLow() {
             try {
