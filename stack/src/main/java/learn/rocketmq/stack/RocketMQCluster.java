@@ -86,6 +86,14 @@ public final class RocketMQCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every broker exports its metrics for Prometheus ({@code metricsExporterType=PROM}), each
+         * on 127.0.0.1 and a free port: {@link RocketMQServer#metricsAddress()}.
+         */
+        public Topology metrics() {
+            return set("metricsExporterType", "PROM");
+        }
+
         /** The timing profile (default {@link StackProfile#FAST_TESTS}, as tests run). */
         public Topology profile(StackProfile value) {
             profile = value;

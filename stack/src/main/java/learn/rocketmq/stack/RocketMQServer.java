@@ -42,6 +42,7 @@ public final class RocketMQServer implements AutoCloseable {
     private volatile ServerProcess.Launched launched;
     private volatile String address;
     private volatile String remotingAddress;
+    private volatile String metricsAddress;
 
     private RocketMQServer(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs,
                            Path dir, boolean kept) {
@@ -97,6 +98,9 @@ public final class RocketMQServer implements AutoCloseable {
             if (role == Role.PROXY) {
                 remotingAddress = ServerProcess.field(ready, "proxyRemoting");
             }
+            if (ready.contains(" metrics=")) {
+                metricsAddress = ServerProcess.field(ready, "metrics");
+            }
         }
         if (!roleArgs.contains("--listen")) {
             // The first start chose free ports; every restart binds the same ones.
@@ -105,6 +109,10 @@ public final class RocketMQServer implements AutoCloseable {
             if (role == Role.PROXY) {
                 roleArgs.add("--remoting-port");
                 roleArgs.add(remotingAddress.substring(remotingAddress.lastIndexOf(':') + 1));
+            }
+            if (metricsAddress != null) {
+                roleArgs.add("--metrics-port");
+                roleArgs.add(metricsAddress.substring(metricsAddress.lastIndexOf(':') + 1));
             }
         }
     }
@@ -130,6 +138,14 @@ public final class RocketMQServer implements AutoCloseable {
     /** The proxy's remoting endpoint (classic clients through the proxy); null for other roles. */
     public String remotingAddress() {
         return remotingAddress;
+    }
+
+    /**
+     * host:port of a broker's Prometheus exporter ({@code http://host:port/metrics}) when its
+     * cluster exports metrics ({@link RocketMQCluster.Topology#metrics()}); null otherwise.
+     */
+    public String metricsAddress() {
+        return metricsAddress;
     }
 
     /** The process id of its current JVM. */
