@@ -32,7 +32,12 @@ public final class RocketMQCluster implements AutoCloseable {
     public enum Replication {
         /** {@code ASYNC_MASTER} (RocketMQ's default): SEND_OK once stored on the master. */
         ASYNC,
-        /** {@code SYNC_MASTER}: SEND_OK once a slave has it too. */
+        /**
+         * {@code SYNC_MASTER}: SEND_OK once {@code inSyncReplicas} replicas have it, the master
+         * included. RocketMQ 5.5.0's default {@code inSyncReplicas} is 1, so a SYNC_MASTER then
+         * answers without its slave, as an ASYNC one does (lesson ReplicationLoss); add
+         * {@code .set("inSyncReplicas", "2")} to wait for one slave.
+         */
         SYNC
     }
 

@@ -126,10 +126,13 @@ public class LagBlindSpot {
         return held;
     }
 
-    /** The value of a query from a scrape that began after this call (so it reflects what happened before it). */
+    /**
+     * The value of a query once a scrape that began after this call has succeeded (so it reflects
+     * what happened before it; a scrape that timed out on a busy machine brings nothing new).
+     */
     private static double freshValue(Prometheus prometheus, String promql) throws Exception {
         double since = System.currentTimeMillis() / 1000.0;
-        Wait.until(Duration.ofSeconds(30), "a new scrape", () -> prometheus.value("max(timestamp(up))") > since + 1);
+        Wait.until(Duration.ofSeconds(30), "a new scrape", () -> prometheus.value("max(timestamp(up == 1))") > since + 1);
         return prometheus.value(promql);
     }
 }
