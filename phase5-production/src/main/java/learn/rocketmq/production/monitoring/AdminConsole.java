@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.stack.MqAdmin;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;
@@ -23,7 +24,6 @@ import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.tools.command.MQAdminStartup;
 
 /**
  * {@code mqadmin}, the operator's console: the cluster, a topic's queues, a group's progress and
@@ -32,7 +32,7 @@ import org.apache.rocketmq.tools.command.MQAdminStartup;
  * Roadmap: 5.4 Monitoring & Operations: RocketMQ Console monitoring.
  *
  * <p>{@code mqadmin} ships with every RocketMQ ({@code bin/mqadmin}; here {@code ./rocketmq mqadmin},
- * or {@code MQAdminStartup}, its main class, which this lesson runs). The RocketMQ Dashboard, the
+ * which this lesson runs for each command). The RocketMQ Dashboard, the
  * web console, shows the same through the same admin API; it is not published as a jar, only as a
  * Docker image, so it runs only in the compose stack ({@code docker compose up}: port 8082), not
  * in the tests here. Run it: {@code ./lesson AdminConsole}.
@@ -104,11 +104,17 @@ public class AdminConsole {
         System.out.printf("$ mqadmin %s%n%s%n%n", command, output.strip());
     }
 
-    /** One mqadmin command, run as an operator runs it: its main class in a JVM of its own. What it printed. */
+    private static final String HOME = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq").toString();
+
+    /**
+     * One mqadmin command, run as {@code ./rocketmq mqadmin} runs it: RocketMQ's admin tool in a JVM
+     * of its own (without the seconds its client idles at exit). What it printed.
+     */
     private static String mqadmin(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-            MQAdminStartup.class.getName()));
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-Duser.home=" + HOME, "-Drocketmq.client.logRoot=" + HOME + "/client", // its logs where ./rocketmq mqadmin's go
+            "-cp", System.getProperty("java.class.path"), MqAdmin.class.getName()));
         command.addAll(List.of(args));
         try {
             Process mqadmin = new ProcessBuilder(command).redirectErrorStream(true).start();
