@@ -1,4 +1,4 @@
-package learn.rocketmq.production.cluster;
+package learn.rocketmq.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.StackProfile;
