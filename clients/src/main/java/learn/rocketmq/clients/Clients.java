@@ -38,9 +38,9 @@ public final class Clients {
      *   in 5.5.0 a new consumer otherwise may stall up to 30 s when its first rebalance meets the
      *   periodic heartbeat (docs/rocketmq-5.5-behaviour.md);</li>
      *   <li>on the test stack ({@link learn.rocketmq.stack.StackProfile#FAST_TESTS}) routes are
-     *   refreshed and the broker heartbeated every second instead of every 30 s, so a test does
-     *   not wait for what a client does in the background. Against any other RocketMQ the
-     *   defaults stay.</li>
+     *   refreshed and the broker heartbeated every second instead of every 30 s, and a consumer
+     *   commits its offsets every second instead of every 5 s, so a test does not wait for what a
+     *   client does in the background. Against any other RocketMQ the defaults stay.</li>
      * </ul>
      *
      * @return the client, for chaining
@@ -49,6 +49,7 @@ public final class Clients {
         client.setNamesrvAddr(rocketmq.nameServer());
         client.setPollNameServerInterval(rocketmq.profile().clientRouteRefreshMillis());
         client.setHeartbeatBrokerInterval(rocketmq.profile().clientRouteRefreshMillis());
+        client.setPersistConsumerOffsetInterval(rocketmq.profile().consumerOffsetCommitMillis());
         if (client instanceof DefaultMQPushConsumer consumer) {
             consumer.setPostSubscriptionWhenPull(true);
         }

@@ -26,6 +26,15 @@ public enum StackProfile {
         return this == FAST_TESTS ? 1000 : 30_000;
     }
 
+    /**
+     * How often a classic consumer commits its offsets to the broker ({@code persistConsumerOffsetInterval}):
+     * 1 s on the test stack instead of 5 s, so a test that waits for a group's committed progress
+     * (lag 0, consumer progress) does not wait for the next commit. {@code Clients.configure} applies it.
+     */
+    public int consumerOffsetCommitMillis() {
+        return this == FAST_TESTS ? 1000 : 5000;
+    }
+
     /** The delay of delay level {@code level} (1-based) on a broker of this profile, in ms. */
     public long delayLevelMillis(int level) {
         if (this == FAST_TESTS) {
