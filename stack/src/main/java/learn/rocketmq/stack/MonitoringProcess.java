@@ -97,10 +97,6 @@ final class MonitoringProcess implements AutoCloseable {
         return address;
     }
 
-    Path directory() {
-        return dir;
-    }
-
     /** GET http://address + path; empty when nothing answers. */
     Optional<HttpResponse<String>> get(String path) {
         try {
@@ -117,7 +113,7 @@ final class MonitoringProcess implements AutoCloseable {
     /** A free port on 127.0.0.1 for such a process. */
     static int freePort() {
         try {
-            return learn.rocketmq.stack.server.ServerMain.Ports.free().namesrv();
+            return learn.rocketmq.stack.server.ServerMain.Ports.one();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,13 @@
 package learn.rocketmq.stack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.tools.command.MQAdminStartup;
 
 /**
@@ -16,6 +24,38 @@ import org.apache.rocketmq.tools.command.MQAdminStartup;
 public final class MqAdmin {
 
     private MqAdmin() {
+    }
+
+    /**
+     * One command, run as {@code ./rocketmq mqadmin} runs it (a JVM of its own, its logs under
+     * {@code $TMPDIR/learn-rocketmq}): what it printed. For a lesson that shows the console.
+     */
+    public static String run(String... args) {
+        Path home = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-Duser.home=" + home, "-Drocketmq.client.logRoot=" + home.resolve("client"),
+            "-cp", System.getProperty("java.class.path"), MqAdmin.class.getName()));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(home);
+            Path output = Files.createTempFile(home, "mqadmin-", ".out");
+            try {
+                Process mqadmin = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                if (!mqadmin.waitFor(60, TimeUnit.SECONDS)) {
+                    mqadmin.destroyForcibly();
+                    return Files.readString(output) + "\n(mqadmin did not finish within 60 s)";
+                }
+                return Files.readString(output);
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run mqadmin: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void main(String[] args) {

@@ -86,6 +86,19 @@ public final class RocketMQAdmin implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the master at {@code masterAddress} has a slave connected and every connected slave
+     * has copied all it holds (its HA status, as {@code mqadmin haStatus} shows it).
+     */
+    public boolean slavesCaughtUp(String masterAddress) {
+        try {
+            var connections = admin.getBrokerHAStatus(masterAddress).getHaConnectionInfo();
+            return !connections.isEmpty() && connections.stream().allMatch(c -> c.getDiff() == 0);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the HA status of " + masterAddress + ": " + Hints.explain(e), e);
+        }
+    }
+
     /** A consumer group for concurrent consumption (created on every master). */
     public void createConsumerGroup(String group) {
         createConsumerGroup(group, false);

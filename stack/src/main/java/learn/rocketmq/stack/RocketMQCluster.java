@@ -279,11 +279,10 @@ public final class RocketMQCluster implements AutoCloseable {
     /** The controllers' Raft peers need each other's ports up front: chosen here, one free port each (or the planned ones). */
     private List<Supplier<RocketMQServer>> controllerStarts(Topology t) {
         List<String> peers = new ArrayList<>();
-        java.util.Set<Integer> taken = new java.util.HashSet<>();
         try {
             for (int i = 0; i < t.controllers; i++) {
                 Integer planned = ports.get("controller-" + (i + 1) + ".raft");
-                int port = planned != null ? planned : learn.rocketmq.stack.server.ServerMain.Ports.free(taken).namesrv();
+                int port = planned != null ? planned : learn.rocketmq.stack.server.ServerMain.Ports.one(); // claimed: no other takes it
                 peers.add("n" + i + "-127.0.0.1:" + port);
             }
         } catch (java.io.IOException e) {

@@ -75,10 +75,7 @@ public class BrokerRoles {
             for (int i = 0; i < count; i++) {
                 producer.send(new Message(topic, null, "m-" + i, ("roles " + i).getBytes(StandardCharsets.UTF_8)));
             }
-            Wait.until(Duration.ofSeconds(30), "the slave to copy them", () -> {
-                var ha = admin.api().getBrokerHAStatus(master.address()); // mqadmin haStatus
-                return !ha.getHaConnectionInfo().isEmpty() && ha.getHaConnectionInfo().get(0).getDiff() == 0;
-            });
+            Wait.until(Duration.ofSeconds(30), "the slave to copy them", () -> admin.slavesCaughtUp(master.address()));
             System.out.printf("2. %d sent, all to the master; the slave has copied them%n", count);
 
             // 3. What a producer never does (the NameServer gives it masters only): write to the slave.

@@ -89,7 +89,8 @@ public class ReplicationLoss {
             send(producer, topicA, "replicated", before, sent);
             send(producer, topicB, "replicated", before, sent);
             for (RocketMQServer master : List.of(masterA, masterB)) {
-                Wait.until(Duration.ofSeconds(30), "the slave of " + master.name() + " to catch up", () -> caughtUp(admin, master));
+                Wait.until(Duration.ofSeconds(30), "the slave of " + master.name() + " to catch up",
+                    () -> admin.slavesCaughtUp(master.address())); // mqadmin haStatus
             }
             System.out.printf("1. %d messages to each group; both slaves have caught up%n", before);
 
@@ -135,12 +136,6 @@ public class ReplicationLoss {
             String key = prefix + "-" + topic + "-" + i;
             sent.put(key, producer.send(new Message(topic, null, key, key.getBytes(StandardCharsets.UTF_8))).getSendStatus());
         }
-    }
-
-    /** The master's HA status (mqadmin haStatus): a slave connected, and nothing left to copy. */
-    private static boolean caughtUp(RocketMQAdmin admin, RocketMQServer master) throws Exception {
-        var ha = admin.api().getBrokerHAStatus(master.address());
-        return !ha.getHaConnectionInfo().isEmpty() && ha.getHaConnectionInfo().stream().allMatch(c -> c.getDiff() == 0);
     }
 
     /** A new group reads each topic from its slave until it has as many messages as the slave's queues hold. */

@@ -1,15 +1,9 @@
 package learn.rocketmq.production.monitoring;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.MqAdmin;
@@ -99,36 +93,8 @@ public class AdminConsole {
 
     /** Runs one command line as an operator types it after {@code mqadmin}, prints and keeps its output. */
     private static void mqadmin(Map<String, String> outputs, String command) {
-        String output = mqadmin(command.split(" "));
+        String output = MqAdmin.run(command.split(" ")); // as ./rocketmq mqadmin runs it: a JVM of its own
         outputs.put(command, output);
         System.out.printf("$ mqadmin %s%n%s%n%n", command, output.strip());
-    }
-
-    private static final String HOME = Path.of(System.getProperty("java.io.tmpdir"), "learn-rocketmq").toString();
-
-    /**
-     * One mqadmin command, run as {@code ./rocketmq mqadmin} runs it: RocketMQ's admin tool in a JVM
-     * of its own (without the seconds its client idles at exit). What it printed.
-     */
-    private static String mqadmin(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-            "-Duser.home=" + HOME, "-Drocketmq.client.logRoot=" + HOME + "/client", // its logs where ./rocketmq mqadmin's go
-            "-cp", System.getProperty("java.class.path"), MqAdmin.class.getName()));
-        command.addAll(List.of(args));
-        try {
-            Process mqadmin = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(mqadmin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!mqadmin.waitFor(60, TimeUnit.SECONDS)) {
-                mqadmin.destroyForcibly();
-                return output + "\n(mqadmin did not finish within 60 s)";
-            }
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run mqadmin: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -158,7 +158,7 @@ public final class ServerMain {
             Properties settings = loadSettings(fastTests, overrides);
             switch (role) {
                 case "namesrv" -> {
-                    NamesrvController started = startNamesrv(baseDir, listen > 0 ? listen : Ports.free().namesrv);
+                    NamesrvController started = startNamesrv(baseDir, listen > 0 ? listen : Ports.one());
                     RUNNING.add(started::shutdown);
                     out.println(READY + " namesrv=127.0.0.1:" + started.getNettyServerConfig().getListenPort()
                         + " pid=" + ProcessHandle.current().pid());
@@ -181,7 +181,7 @@ public final class ServerMain {
                 }
                 case "controller" -> {
                     org.apache.rocketmq.controller.ControllerManager controller =
-                        startController(baseDir, listen > 0 ? listen : Ports.free().namesrv, settings);
+                        startController(baseDir, listen > 0 ? listen : Ports.one(), settings);
                     RUNNING.add(controller::shutdown);
                     out.println(READY + " controller=127.0.0.1:" + controller.getNettyServerConfig().getListenPort()
                         + " pid=" + ProcessHandle.current().pid());
@@ -274,7 +274,7 @@ public final class ServerMain {
         if (port > 0) {
             settings.setProperty("metricsPromExporterPort", Integer.toString(port));
         } else if (!settings.containsKey("metricsPromExporterPort")) {
-            settings.setProperty("metricsPromExporterPort", Integer.toString(Ports.free().namesrv()));
+            settings.setProperty("metricsPromExporterPort", Integer.toString(Ports.one()));
         }
         return "127.0.0.1:" + settings.getProperty("metricsPromExporterPort");
     }
@@ -582,6 +582,11 @@ public final class ServerMain {
                     + " already in use: is a RocketMQ already running (./rocketmq up, docker compose up)? Stop it first");
             }
             return new Ports(9876, 10911, 8081, 8080);
+        }
+
+        /** One free (and claimed) port: for a server that listens on one. */
+        public static int one() throws IOException {
+            return freePort(new HashSet<>());
         }
 
         public static Ports free() throws IOException {
