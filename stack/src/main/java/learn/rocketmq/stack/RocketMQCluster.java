@@ -52,6 +52,8 @@ public final class RocketMQCluster implements AutoCloseable {
         private final Map<String, String> brokerSettings = new LinkedHashMap<>();
         private java.nio.file.Path dataDir;
         private boolean standardPorts;
+        private boolean rocketmqLogging;
+        private final Map<String, Map<String, String>> groupSettings = new LinkedHashMap<>();
 
         private Topology() {
         }
@@ -97,6 +99,27 @@ public final class RocketMQCluster implements AutoCloseable {
          */
         public Topology metrics() {
             return set("metricsExporterType", "PROM");
+        }
+
+        /** A setting for the brokers of one group only (it wins over {@link #set}). */
+        public Topology set(String brokerGroup, String key, String value) {
+            if (!slaves.containsKey(brokerGroup)) {
+                throw new IllegalArgumentException("no broker group " + brokerGroup + ": add it with brokerGroup(...) first");
+            }
+            groupSettings.computeIfAbsent(brokerGroup, g -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        /**
+         * Every server logs as a RocketMQ installation does instead of into the stack's one
+         * {@code rocketmq.log}: with its role's own {@code rmq.<role>.logback.xml}, copied from its
+         * jar to {@link RocketMQServer#logbackConfig()} (edit it: logback rescans it while the server
+         * runs), into the files of {@link RocketMQServer#rocketmqLogDir()} ({@code broker.log},
+         * {@code store.log}, {@code namesrv.log}, ...).
+         */
+        public Topology rocketmqLogging() {
+            rocketmqLogging = true;
+            return this;
         }
 
         /** The timing profile (default {@link StackProfile#FAST_TESTS}, as tests run). */
@@ -160,6 +183,8 @@ public final class RocketMQCluster implements AutoCloseable {
     private final java.nio.file.Path dataDir;
     /** Each server's ports, fixed up front for a kept cluster ({@code namesrv-1}, {@code controller-1.raft}, {@code proxy.remoting}, ...); empty otherwise. */
     private final Map<String, Integer> ports;
+    /** {@link Topology#rocketmqLogging()}. */
+    private final boolean rocketmqLogging;
 
     /**
      * For a cluster lesson's {@code main}: the cluster {@code topology} describes, started for this
@@ -182,6 +207,7 @@ public final class RocketMQCluster implements AutoCloseable {
         startMillis = 0;
         dataDir = null;
         ports = Map.of();
+        rocketmqLogging = false;
     }
 
     private RocketMQCluster(Topology t) {
@@ -189,6 +215,7 @@ public final class RocketMQCluster implements AutoCloseable {
         profile = t.profile;
         external = null;
         dataDir = t.dataDir;
+        rocketmqLogging = t.rocketmqLogging;
         ports = ClusterPorts.plan(t.dataDir, t.standardPorts, serverNames(t), t.slaves.keySet());
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
@@ -331,12 +358,16 @@ public final class RocketMQCluster implements AutoCloseable {
         if (ports.containsKey(name + ".remoting")) {
             args.addAll(List.of("--remoting-port", ports.get(name + ".remoting").toString()));
         }
+        if (rocketmqLogging) {
+            args.add("--rocketmq-logging");
+        }
         return RocketMQServer.start(role, name, profile, settings, args, dataDir == null ? null : dataDir.resolve(name));
     }
 
     private RocketMQServer broker(Topology t, String group, int brokerId, String namesrv) {
         Map<String, String> settings = new LinkedHashMap<>(t.brokerSettings);
         settings.keySet().removeIf(k -> k.startsWith("proxy."));
+        settings.putAll(t.groupSettings.getOrDefault(group, Map.of()));
         settings.put("brokerName", group);
         if (!controllers.isEmpty()) {
             // The controller assigns ids and roles; the broker asks it at start.

@@ -186,6 +186,20 @@ public final class RocketMQServer implements AutoCloseable {
         return logDir.resolve("rocketmq.log");
     }
 
+    /**
+     * Its RocketMQ log files ({@code broker.log}, {@code store.log}, {@code remoting.log}, ...;
+     * {@code namesrv.log}; {@code proxy.log}) when its cluster logs as an installation does
+     * ({@link RocketMQCluster.Topology#rocketmqLogging()}): {@code ~/logs/rocketmqlogs} of its home.
+     */
+    public Path rocketmqLogDir() {
+        return dir.resolve("home").resolve("logs").resolve("rocketmqlogs");
+    }
+
+    /** The logging configuration it runs with under {@link RocketMQCluster.Topology#rocketmqLogging()}: {@code conf/rmq.<role>.logback.xml}. */
+    public Path logbackConfig() {
+        return dir.resolve("conf").resolve("rmq." + role.name().toLowerCase(java.util.Locale.ROOT) + ".logback.xml");
+    }
+
     /** SIGKILL: a crash. Returns when the process is gone; the store stays as the crash left it. */
     public void kill() {
         launched.process().destroyForcibly();

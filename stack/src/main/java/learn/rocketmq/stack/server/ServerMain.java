@@ -78,6 +78,29 @@ public final class ServerMain {
     public static final String STOPPED = "STOPPED";
     private static final String CONFIG = "/learn/rocketmq/stack/config/";
 
+    /**
+     * Logs as a RocketMQ installation does: the role's own {@code rmq.<role>.logback.xml} (from its
+     * jar, as a distribution's {@code conf/} has it) copied to {@code <base>/conf/} unless already
+     * there (an edit survives a restart, and logback rescans the file while the server runs), its
+     * files under {@code ${user.home}/logs/rocketmqlogs} ({@code <base>/home/...}).
+     */
+    private static void useRocketMQLogging(Path baseDir, String role) throws java.io.IOException {
+        if (role.equals("all")) {
+            throw new IllegalArgumentException("--rocketmq-logging is for a server of one role (namesrv, broker, proxy, controller)");
+        }
+        String file = "rmq." + role + ".logback.xml";
+        Path conf = java.nio.file.Files.createDirectories(baseDir.resolve("conf")).resolve(file);
+        if (!java.nio.file.Files.exists(conf)) {
+            try (java.io.InputStream in = ServerMain.class.getClassLoader().getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IllegalStateException(file + " is not on the server's class path");
+                }
+                java.nio.file.Files.copy(in, conf);
+            }
+        }
+        System.setProperty("rmq.logback.configurationFile", conf.toString());
+    }
+
     public static void main(String[] args) throws Exception {
         Path baseDir = null;
         boolean standardPorts = false;
@@ -91,6 +114,7 @@ public final class ServerMain {
         int remotingPort = 0;
         int metricsPort = 0;
         Path tlsDir = null;
+        boolean rocketmqLogging = false;
         Properties overrides = new Properties();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -106,6 +130,7 @@ public final class ServerMain {
                 case "--metrics-port" -> metricsPort = Integer.parseInt(args[++i]);
                 case "--cluster-member" -> clusterMember = true;
                 case "--tls-dir" -> tlsDir = Path.of(args[++i]).toAbsolutePath();
+                case "--rocketmq-logging" -> rocketmqLogging = true;
                 case "--set" -> {
                     String kv = args[++i];
                     overrides.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
@@ -115,6 +140,9 @@ public final class ServerMain {
         }
         if (baseDir == null) {
             throw new IllegalArgumentException("--base-dir is required");
+        }
+        if (rocketmqLogging) {
+            useRocketMQLogging(baseDir, role); // before anything logs
         }
         if (tlsDir != null) {
             ServerCertificate.usePermissiveTls(tlsDir); // before any server class reads the TLS settings
