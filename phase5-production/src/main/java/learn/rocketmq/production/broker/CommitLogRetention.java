@@ -35,7 +35,9 @@ import org.apache.rocketmq.common.message.MessageDecoder;
  * the new oldest offset. The file being written is never deleted (nor the next one, which the
  * broker allocates ahead so that a roll does not wait for the disk). The check runs every
  * {@code cleanResourceInterval} (10 s; 1 s here), the first time 60 s after the broker started. Here {@code fileReservedTime=0}
- * makes every full file expired, and the operator's command deletes them now.
+ * makes every full file expired, and the operator's command deletes them now. When the disk is
+ * fuller than {@code diskSpaceWarningLevelRatio} (90 %), the broker refuses every write until it is
+ * not: the producer sees "service not available ... the broker's disk is full".
  * Run it: {@code ./lesson CommitLogRetention}.
  */
 public class CommitLogRetention {
@@ -58,7 +60,7 @@ public class CommitLogRetention {
     }
 
     public record Result(int sent, Map<String, Long> filesBefore, String writing, long storedBefore, Map<String, Long> filesAfter,
-                         long storedAfter) {
+                         long storedAfter, double diskUsedPercent, String diskFullError, String sendAfterDiskOk) {
     }
 
     public static Result run(RocketMQCluster cluster, String brokerName, String topic, int count) throws Exception {
@@ -110,8 +112,62 @@ public class CommitLogRetention {
             Properties keep = new Properties();
             keep.setProperty("fileReservedTime", "72");
             admin.api().updateBrokerConfig(broker.address(), keep);
-            return new Result(count, before, writing, storedBefore, after, storedAfter);
+
+            // 4. A full disk: above diskSpaceWarningLevelRatio (90 %) the broker refuses every write.
+            //    It takes values down to 35 % only, so this step needs a disk at least that full.
+            double used = usedPercent(commitlog);
+            String diskFullError = null;
+            String afterwards = null;
+            if (used > 36) {
+                diskFullError = sendWithLevel(admin, broker, rocketmq, topic, 35);
+                afterwards = sendWithLevel(admin, broker, rocketmq, topic, 90);
+                System.out.printf("4. This disk is %.0f %% used; with diskSpaceWarningLevelRatio=35 the producer gets:%n   %s%n"
+                    + "   Back at 90: %s%n", used, diskFullError, afterwards);
+            } else {
+                System.out.printf("4. This disk is only %.0f %% used, below the lowest diskSpaceWarningLevelRatio the broker takes (35):"
+                    + " it cannot be made to call this disk full%n", used);
+            }
+            return new Result(count, before, writing, storedBefore, after, storedAfter, used, diskFullError, afterwards);
         }
+    }
+
+    /**
+     * Sets the warning level, then sends until the broker's next disk check (every
+     * cleanResourceInterval) shows in the answer: the error while it calls the disk full, "SEND_OK" once not.
+     */
+    private static String sendWithLevel(RocketMQAdmin admin, RocketMQServer broker, RocketMQ rocketmq, String topic, int level)
+        throws Exception {
+        Properties ratio = new Properties();
+        ratio.setProperty("diskSpaceWarningLevelRatio", Integer.toString(level)); // mqadmin updateBrokerConfig
+        admin.api().updateBrokerConfig(broker.address(), ratio);
+        DefaultMQProducer producer = Clients.configure(new DefaultMQProducer("disk-full-producer"), rocketmq);
+        producer.start();
+        try {
+            String[] answer = new String[1];
+            Wait.until(Duration.ofSeconds(30), "the broker's disk check", () -> {
+                try {
+                    answer[0] = producer.send(new Message(topic, new byte[1024])).getSendStatus().toString();
+                } catch (Exception e) {
+                    // The producer's own summary ("Send [3] times, still failed") wraps the broker's answer.
+                    Throwable cause = e;
+                    while (cause.getCause() != null) {
+                        cause = cause.getCause();
+                    }
+                    answer[0] = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+                }
+                return level < 90 != answer[0].equals("SEND_OK");
+            });
+            return answer[0];
+        } finally {
+            producer.shutdown();
+        }
+    }
+
+    /** How full the disk is, as the broker computes it (UtilAll.getDiskPartitionSpaceUsedPercent). */
+    static double usedPercent(Path dir) {
+        java.io.File f = dir.toFile();
+        long used = f.getTotalSpace() - f.getFreeSpace();
+        return 100.0 * used / (used + f.getUsableSpace());
     }
 
     private static Map<String, Long> files(Path dir) throws Exception {
