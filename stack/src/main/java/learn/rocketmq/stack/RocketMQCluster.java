@@ -113,8 +113,7 @@ public final class RocketMQCluster implements AutoCloseable {
         /**
          * Every server logs as a RocketMQ installation does instead of into the stack's one
          * {@code rocketmq.log}: with its role's own {@code rmq.<role>.logback.xml}, copied from its
-         * jar to {@link RocketMQServer#logbackConfig()} (edit it: logback rescans it while the server
-         * runs), into the files of {@link RocketMQServer#rocketmqLogDir()} ({@code broker.log},
+         * jar to {@link RocketMQServer#logbackConfig()} (kept across restarts: an edit holds), into the files of {@link RocketMQServer#rocketmqLogDir()} ({@code broker.log},
          * {@code store.log}, {@code namesrv.log}, ...).
          */
         public Topology rocketmqLogging() {

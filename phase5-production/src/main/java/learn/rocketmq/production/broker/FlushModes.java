@@ -112,7 +112,8 @@ public class FlushModes {
         }
         // What each broker holds in memory only (MixAll.humanReadableByteCount: "0 B", "1.2 KiB").
         int[] unflushed = new int[n];
-        String[] most = {"0 B", "0 B"};
+        String[] most = new String[n];
+        Arrays.fill(most, "0 B");
         for (int i = 0; i < CHECKED; i++) {
             for (int b = 0; b < n; b++) {
                 producer.send(new Message(topics.get(b), body));

@@ -81,7 +81,7 @@ public final class ServerMain {
     /**
      * Logs as a RocketMQ installation does: the role's own {@code rmq.<role>.logback.xml} (from its
      * jar, as a distribution's {@code conf/} has it) copied to {@code <base>/conf/} unless already
-     * there (an edit survives a restart, and logback rescans the file while the server runs), its
+     * there (an edit survives a restart), its
      * files under {@code ${user.home}/logs/rocketmqlogs} ({@code <base>/home/...}).
      */
     private static void useRocketMQLogging(Path baseDir, String role) throws java.io.IOException {
