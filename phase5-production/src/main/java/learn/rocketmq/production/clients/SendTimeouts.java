@@ -2,6 +2,7 @@ package learn.rocketmq.production.clients;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
@@ -50,7 +51,8 @@ public class SendTimeouts {
         RocketMQ rocketmq = cluster.rocketMQ();
         RocketMQServer broker = cluster.master("broker-a"); // the one to pause (a cluster this lesson started)
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-            admin.createTopic(topic, TopicMessageType.NORMAL, 4);
+            // On this broker only: a producer with a second broker for the topic would just send there.
+            admin.createTopicOn(List.of(broker.address()), topic, TopicMessageType.NORMAL, 4);
         }
         DefaultMQProducer classic = new DefaultMQProducer(UniqueNames.of("send-timeouts-producer"));
         Clients.configure(classic, rocketmq);

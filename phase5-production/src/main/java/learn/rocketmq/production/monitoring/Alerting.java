@@ -1,19 +1,17 @@
 package learn.rocketmq.production.monitoring;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.stack.AlertWebhook;
 import learn.rocketmq.stack.Alertmanager;
 import learn.rocketmq.stack.Prometheus;
 import learn.rocketmq.stack.RocketMQ;
@@ -30,7 +28,7 @@ import org.apache.rocketmq.common.message.Message;
 
 /**
  * Alerting: the project's alert rules ({@code config/prometheus/rocketmq-alerts.yml}: consumer
- * lag, send failures, TPS drop, disk use) unit-tested offline with {@code promtool}, then the lag
+ * a broker down, lag, send failures, TPS drop, disk use) unit-tested offline with {@code promtool}, then the lag
  * alert for real: a consumer gets stuck, Prometheus fires, a real Alertmanager calls this
  * lesson's webhook; the consumer recovers, and the webhook hears "resolved".
  * Roadmap: 5.4 Monitoring & Operations: Alerting setup.
@@ -46,7 +44,7 @@ import org.apache.rocketmq.common.message.Message;
 public class Alerting {
 
     public static void main(String[] args) throws Exception {
-        try (Webhook webhook = Webhook.start();
+        try (AlertWebhook webhook = AlertWebhook.start();
              RocketMQCluster cluster = RocketMQCluster.forLesson(args, topology());
              Alertmanager alertmanager = Alertmanager.notifying(webhook.url());
              Prometheus prometheus = Prometheus.start(List.of(cluster.master("broker-a").metricsAddress()),
@@ -87,7 +85,7 @@ public class Alerting {
     public record Result(long firingAfterMillis, long resolvedAfterMillis, List<String> notifications) {
     }
 
-    public static Result run(RocketMQCluster cluster, Prometheus prometheus, Webhook webhook, String topic, String group,
+    public static Result run(RocketMQCluster cluster, Prometheus prometheus, AlertWebhook webhook, String topic, String group,
                              int stuckMessages) throws Exception {
         RocketMQ rocketmq = cluster.rocketMQ();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
@@ -138,18 +136,18 @@ public class Alerting {
             long firingInPrometheus = (System.nanoTime() - stuckAt) / 1_000_000;
             System.out.printf("3. Prometheus: %s pending after %d ms, firing after %d ms (its for: 5 s)%n", alert, pending,
                 firingInPrometheus);
-            Wait.until(Duration.ofSeconds(60), "the firing notification", () -> webhook.received("firing " + alert));
+            Wait.until(Duration.ofSeconds(60), "the firing notification", () -> webhook.first("firing", alert) != null);
             long firing = (System.nanoTime() - stuckAt) / 1_000_000;
             System.out.printf("4. The webhook got: %s (%d ms after the consumer got stuck)%n", webhook.last(), firing);
 
             // 5. The consumer recovers and catches up: the alert resolves.
             recovered.countDown();
             long recoveredAt = System.nanoTime();
-            Wait.until(Duration.ofSeconds(60), "the resolved notification", () -> webhook.received("resolved " + alert));
+            Wait.until(Duration.ofSeconds(60), "the resolved notification", () -> webhook.first("resolved", alert) != null);
             long resolved = (System.nanoTime() - recoveredAt) / 1_000_000;
             // A resolved notification carries the alert's last annotations: the lag when it last held.
             System.out.printf("5. Recovered; the webhook got: %s (%d ms later)%n", webhook.last(), resolved);
-            return new Result(firing, resolved, webhook.notifications());
+            return new Result(firing, resolved, webhook.notifications().stream().map(Object::toString).toList());
         } finally {
             recovered.countDown();
             producer.shutdown();
@@ -165,59 +163,6 @@ public class Alerting {
                 producer.send(batch); // in batches: a thousand one by one take seconds
                 batch.clear();
             }
-        }
-    }
-
-    /**
-     * The receiving end of Alertmanager's webhook: what an on-call tool does with a notification
-     * (here: keeps {@code "<status> <alertname> <summary>"} for each alert in it).
-     */
-    public static final class Webhook implements AutoCloseable {
-        private final HttpServer server;
-        private final List<String> notifications = new CopyOnWriteArrayList<>();
-
-        private Webhook(HttpServer server) {
-            this.server = server;
-        }
-
-        public static Webhook start() throws IOException {
-            Webhook webhook = new Webhook(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
-            webhook.server.createContext("/alerts", exchange -> {
-                com.alibaba.fastjson2.JSONObject body = com.alibaba.fastjson2.JSON.parseObject(
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                com.alibaba.fastjson2.JSONArray alerts = body.getJSONArray("alerts");
-                for (int i = 0; i < alerts.size(); i++) {
-                    com.alibaba.fastjson2.JSONObject a = alerts.getJSONObject(i);
-                    webhook.notifications.add(a.getString("status") + " " + a.getJSONObject("labels").getString("alertname")
-                        + ": " + a.getJSONObject("annotations").getString("summary"));
-                }
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
-            webhook.server.start();
-            return webhook;
-        }
-
-        public String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts";
-        }
-
-        /** Whether a notification starting with {@code prefix} ({@code "firing RocketMQConsumerLag"}) came. */
-        public boolean received(String prefix) {
-            return notifications.stream().anyMatch(n -> n.startsWith(prefix));
-        }
-
-        public String last() {
-            return notifications.isEmpty() ? "nothing" : notifications.get(notifications.size() - 1);
-        }
-
-        public List<String> notifications() {
-            return List.copyOf(notifications);
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 }

@@ -3,6 +3,7 @@ package learn.rocketmq.production.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import learn.rocketmq.stack.AlertWebhook;
 import learn.rocketmq.stack.Alertmanager;
 import learn.rocketmq.stack.Prometheus;
 import learn.rocketmq.stack.RocketMQCluster;
@@ -14,14 +15,14 @@ import org.junit.jupiter.api.Test;
 /** The monitoring lessons on one cluster, one Prometheus and one Alertmanager (they disturb nothing of each other's). */
 class MonitoringTest {
 
-    static Alerting.Webhook webhook;
+    static AlertWebhook webhook;
     static RocketMQCluster cluster;
     static Alertmanager alertmanager;
     static Prometheus prometheus;
 
     @BeforeAll
     static void start() throws Exception {
-        webhook = Alerting.Webhook.start();
+        webhook = AlertWebhook.start();
         cluster = Metrics.topology().start();
         alertmanager = Alertmanager.notifying(webhook.url());
         prometheus = Prometheus.start(List.of(cluster.master("broker-a").metricsAddress()), Alerting.rulesForLesson(),
