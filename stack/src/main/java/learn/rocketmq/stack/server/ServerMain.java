@@ -582,9 +582,12 @@ public final class ServerMain {
         watcher.start();
     }
 
-    /** The servers keep writing (logs, store files) until the halt: delete until it is gone. */
+    /**
+     * The servers keep writing (logs, store files; a broker still starting creates its files one
+     * after the other) until the halt: delete until it is gone, for up to 5 s.
+     */
     private static void deleteUntilGone(Path dir) {
-        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
+        for (int attempt = 0; attempt < 50 && Files.exists(dir); attempt++) {
             learn.rocketmq.stack.WorkDir.deleteTree(dir);
             try {
                 Thread.sleep(Files.exists(dir) ? 100 : 0);
