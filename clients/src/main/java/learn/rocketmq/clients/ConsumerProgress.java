@@ -1,18 +1,23 @@
 package learn.rocketmq.clients;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import learn.rocketmq.stack.ConsumerQueues;
+import learn.rocketmq.stack.RocketMQ;
+import learn.rocketmq.stack.UniqueNames;
 import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
 import org.apache.rocketmq.client.apis.consumer.MessageListener;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.store.ReadOffsetType;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
@@ -111,5 +116,30 @@ public final class ConsumerProgress {
         } catch (Exception e) {
             return Long.MAX_VALUE; // not known yet: not caught up
         }
+    }
+
+    /**
+     * The keys of every message of {@code topic}, read by a new group from the first offset, until
+     * {@code expected} are found or {@code bound} is over: what a lesson counting lost messages
+     * compares with the keys it had acknowledged.
+     */
+    public static Set<String> readKeys(RocketMQ rocketmq, String topic, int expected, Duration bound)
+        throws Exception {
+        DefaultLitePullConsumer reader = Clients.configure(new DefaultLitePullConsumer(UniqueNames.of("key-reader")), rocketmq);
+        reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        reader.subscribe(topic, "*");
+        reader.start();
+        Set<String> keys = new HashSet<>();
+        try {
+            Wait.until(bound, expected + " messages of " + topic, () -> {
+                for (MessageExt m : reader.poll(1000)) {
+                    keys.add(m.getKeys());
+                }
+                return keys.size() >= expected;
+            });
+        } finally {
+            reader.shutdown();
+        }
+        return keys;
     }
 }

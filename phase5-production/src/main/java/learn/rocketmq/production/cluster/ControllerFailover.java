@@ -8,19 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.clients.ConsumerProgress;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
 import learn.rocketmq.stack.RocketMQServer;
-import learn.rocketmq.stack.UniqueNames;
 import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
-import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 
 /**
@@ -109,7 +106,7 @@ public class ControllerFailover {
 
             // 5. Every acknowledged message on the new master?
             Set<String> lost = new HashSet<>(acknowledged);
-            lost.removeAll(readAll(rocketmq, topic, acknowledged.size()));
+            lost.removeAll(ConsumerProgress.readKeys(rocketmq, topic, acknowledged.size(), Duration.ofSeconds(60)));
             System.out.printf("5. %d acknowledged, %d lost%n", acknowledged.size(), lost.size());
 
             // 6. The old master comes back on its store, and the controller makes it a slave.
@@ -140,26 +137,5 @@ public class ControllerFailover {
     private static Map<Long, String> group(RocketMQAdmin admin) throws Exception {
         BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get("broker-a");
         return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
-    }
-
-    /** The keys of every message of the topic, read by a new group from the first offset (until {@code expected} are found, at most 60 s). */
-    private static Set<String> readAll(RocketMQ rocketmq, String topic, int expected) throws Exception {
-        DefaultLitePullConsumer reader = new DefaultLitePullConsumer(UniqueNames.of("failover-reader"));
-        Clients.configure(reader, rocketmq);
-        reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-        reader.subscribe(topic, "*");
-        reader.start();
-        Set<String> keys = new HashSet<>();
-        try {
-            Wait.until(Duration.ofSeconds(60), expected + " messages", () -> {
-                for (MessageExt m : reader.poll(1000)) {
-                    keys.add(m.getKeys());
-                }
-                return keys.size() >= expected;
-            });
-        } finally {
-            reader.shutdown();
-        }
-        return keys;
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.clients.ConsumerProgress;
 import learn.rocketmq.stack.AlertWebhook;
 import learn.rocketmq.stack.Alertmanager;
 import learn.rocketmq.stack.Prometheus;
@@ -22,15 +23,11 @@ import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
 import learn.rocketmq.stack.RocketMQServer;
-import learn.rocketmq.stack.UniqueNames;
 import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 
 /**
@@ -197,7 +194,7 @@ public class ProductionCluster {
                 // 7. Nothing acknowledged is lost: every key read back by a new group.
                 Set<String> lost = ConcurrentHashMap.newKeySet();
                 lost.addAll(traffic.acknowledged);
-                lost.removeAll(readAll(rocketmq, topic, traffic.acknowledged.size()));
+                lost.removeAll(ConsumerProgress.readKeys(rocketmq, topic, traffic.acknowledged.size(), Duration.ofSeconds(60)));
                 System.out.printf("7. %d acknowledged, %d lost; %d sends failed (not acknowledged), the last %d ms after the kill%n",
                     traffic.acknowledged.size(), lost.size(), traffic.failed.get(), failingFor);
                 return new Result(panels, master.name(), master.metricsAddress(), failover, traffic.acknowledged.size(),
@@ -276,25 +273,5 @@ public class ProductionCluster {
     private static Map<Long, String> brokerIds(RocketMQAdmin admin, String group) throws Exception {
         BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get(group);
         return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
-    }
-
-    /** The keys of the topic's messages, read by a new group from the first offset (until {@code expected}, at most 60 s). */
-    private static Set<String> readAll(RocketMQ rocketmq, String topic, int expected) throws Exception {
-        DefaultLitePullConsumer reader = Clients.configure(new DefaultLitePullConsumer(UniqueNames.of("drill-reader")), rocketmq);
-        reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-        reader.subscribe(topic, "*");
-        reader.start();
-        Set<String> keys = ConcurrentHashMap.newKeySet();
-        try {
-            Wait.until(Duration.ofSeconds(60), expected + " messages", () -> {
-                for (MessageExt m : reader.poll(1000)) {
-                    keys.add(m.getKeys());
-                }
-                return keys.size() >= expected;
-            });
-        } finally {
-            reader.shutdown();
-        }
-        return keys;
     }
 }
