@@ -73,8 +73,9 @@ class BrokerConfigurationTest {
         assertThat(r.baseline().perSecond()).isPositive();
         assertThat(r.tuned().perSecond()).isPositive();
         // transientStorePoolEnable: acknowledged while still in the broker's own buffer; never without it.
+        // (20 sends of 1 KB cross the 16 KB commit threshold at most three times.)
         assertThat(r.baseline().uncommittedAfterAck()).isZero();
-        assertThat(r.tuned().uncommittedAfterAck()).isPositive();
+        assertThat(r.tuned().uncommittedAfterAck()).isGreaterThan(PerformanceTuning.CHECKED / 2);
 
         // Every async send answered: stored, or turned away with the broker's reason.
         assertThat(r.sendQueue()).extracting(PerformanceTuning.Burst::setting).containsExactly(1L, 200L, 1000L);
