@@ -1,6 +1,7 @@
 package learn.rocketmq.production.broker;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -170,11 +171,16 @@ public class CommitLogRetention {
         return 100.0 * used / (used + f.getUsableSpace());
     }
 
+    /** The files in dir and their sizes. The broker deletes while we look: a file listed, then gone, is left out. */
     private static Map<String, Long> files(Path dir) throws Exception {
         Map<String, Long> files = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.sorted().toList()) {
-                files.put(p.getFileName().toString(), Files.size(p));
+                try {
+                    files.put(p.getFileName().toString(), Files.size(p));
+                } catch (NoSuchFileException deletedMeanwhile) {
+                    // deleted between the listing and this look at its size
+                }
             }
         }
         return files;
