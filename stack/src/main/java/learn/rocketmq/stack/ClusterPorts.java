@@ -68,7 +68,7 @@ final class ClusterPorts {
         return ports;
     }
 
-    private static Map<String, Integer> standard(List<String> servers, Set<String> groups) {
+    static Map<String, Integer> standard(List<String> servers, Set<String> groups) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         List<String> groupList = new ArrayList<>(groups);
         for (String name : servers) {

@@ -328,6 +328,11 @@ public final class RocketMQCluster implements AutoCloseable {
         return ClusterPorts.groupOf(serverName, t.slaves.keySet());
     }
 
+    /** Every server of {@code t} and its documented port ({@link ClusterPorts#STANDARD}): what docker-compose.cluster.yml must match. */
+    static Map<String, Integer> standardPorts(Topology t) {
+        return ClusterPorts.standard(serverNames(t), t.slaves.keySet());
+    }
+
     /** Every server's name, in start order. */
     private static List<String> serverNames(Topology t) {
         List<String> names = new ArrayList<>();

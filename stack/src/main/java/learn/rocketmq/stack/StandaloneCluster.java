@@ -56,14 +56,7 @@ final class StandaloneCluster {
         }
         boolean reused = Files.exists(dir.resolve("broker-a-0/store/config/topics.json"));
 
-        RocketMQCluster.Topology topology = RocketMQCluster.topology()
-            .nameServers(2)
-            .controllers(1)
-            .brokerGroup("broker-a", 1, RocketMQCluster.Replication.SYNC)
-            .brokerGroup("broker-b", 1, RocketMQCluster.Replication.SYNC)
-            .proxy()
-            .profile(StackProfile.DEFAULTS)
-            .dataDir(dir);
+        RocketMQCluster.Topology topology = topology().dataDir(dir);
         if (standardPorts) {
             topology.standardPorts();
         }
@@ -139,6 +132,20 @@ final class StandaloneCluster {
             Runtime.getRuntime().halt(0); // 0 after a stop asked for (not the signal's 130/143), as service managers expect
         }, "cluster-stop"));
         Thread.currentThread().join(); // until Ctrl-C
+    }
+
+    /**
+     * The cluster, at RocketMQ's defaults (docker-compose.cluster.yml runs the same servers on the
+     * same ports, and DockerComposeClusterFileTest holds the two together).
+     */
+    static RocketMQCluster.Topology topology() {
+        return RocketMQCluster.topology()
+            .nameServers(2)
+            .controllers(1)
+            .brokerGroup("broker-a", 1, RocketMQCluster.Replication.SYNC)
+            .brokerGroup("broker-b", 1, RocketMQCluster.Replication.SYNC)
+            .proxy()
+            .profile(StackProfile.DEFAULTS);
     }
 
     /** Each broker's role now, as its NameServer routes it: "master of broker-a", "slave of broker-a". */
