@@ -25,18 +25,18 @@ final class ClusterPorts {
 
     /**
      * {@code ./rocketmq up --cluster}'s ports. NameServer n: 9875 + n. Controller n: 9877 + n (its
-     * Raft port 9867 + n). Broker group g (0 for the first), broker k of it: 10911 + 100 g + 10 k
+     * Raft peer address, where it serves the brokers too). Broker group g (0 for the first), broker k of it: 10911 + 100 g + 10 k
      * (broker-a 10911 and 10921, broker-b 11011 and 11021); each broker also listens on its port - 2
      * (the "VIP" channel) and + 1 (HA: its slaves replicate from there). Proxy: 8081 gRPC, 8080
      * remoting.
      */
-    static final String STANDARD = "NameServers 9876, 9877; controller 9878 (Raft 9868); broker-a 10911, 10921;"
+    static final String STANDARD = "NameServers 9876, 9877; controller 9878; broker-a 10911, 10921;"
         + " broker-b 11011, 11021 (each broker also port-2 and port+1); proxy 8081 (gRPC), 8080 (remoting)";
 
     private ClusterPorts() {
     }
 
-    /** Server name (and {@code name.raft}, {@code name.remoting}) to port; empty when {@code dataDir} is null (servers pick free ports). */
+    /** Server name (and {@code proxy.remoting}) to port; empty when {@code dataDir} is null (servers pick free ports). */
     static Map<String, Integer> plan(Path dataDir, boolean standard, List<String> servers, Set<String> groups) {
         if (dataDir == null) {
             return Map.of();
@@ -77,7 +77,6 @@ final class ClusterPorts {
                 ports.put(name, 9875 + number(name));
             } else if (name.startsWith("controller-")) {
                 ports.put(name, 9877 + number(name));
-                ports.put(name + ".raft", 9867 + number(name));
             } else if (name.equals("proxy")) {
                 ports.put(name, 8081);
                 ports.put(name + ".remoting", 8080);
@@ -98,9 +97,7 @@ final class ClusterPorts {
             } else {
                 ports.put(name, free.namesrv());
             }
-            if (name.startsWith("controller-")) {
-                ports.put(name + ".raft", free.proxy());
-            } else if (name.equals("proxy")) {
+            if (name.equals("proxy")) {
                 ports.put(name + ".remoting", free.proxyRemoting());
             }
         }

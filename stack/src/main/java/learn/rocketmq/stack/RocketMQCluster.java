@@ -180,7 +180,7 @@ public final class RocketMQCluster implements AutoCloseable {
     private final long startMillis;
     /** A kept cluster's directory ({@link Topology#dataDir}), or null. */
     private final java.nio.file.Path dataDir;
-    /** Each server's ports, fixed up front for a kept cluster ({@code namesrv-1}, {@code controller-1.raft}, {@code proxy.remoting}, ...); empty otherwise. */
+    /** Each server's ports, fixed up front for a kept cluster ({@code namesrv-1}, {@code proxy.remoting}, ...); empty otherwise. */
     private final Map<String, Integer> ports;
     /** {@link Topology#rocketmqLogging()}. */
     private final boolean rocketmqLogging;
@@ -302,14 +302,20 @@ public final class RocketMQCluster implements AutoCloseable {
         }
     }
 
-    /** The controllers' Raft peers need each other's ports up front: chosen here, one free port each (or the planned ones). */
+    /**
+     * The controllers' Raft peers need each other's ports up front: chosen here, one free port each
+     * (or the planned ones). A DLedger controller has one port, its peer address: it serves the
+     * brokers' requests there too (DLedger sets the listen port to it), so that is its address.
+     */
     private List<Supplier<RocketMQServer>> controllerStarts(Topology t) {
         List<String> peers = new ArrayList<>();
+        List<Integer> peerPorts = new ArrayList<>();
         try {
             for (int i = 0; i < t.controllers; i++) {
-                Integer planned = ports.get("controller-" + (i + 1) + ".raft");
+                Integer planned = ports.get("controller-" + (i + 1));
                 int port = planned != null ? planned : learn.rocketmq.stack.server.ServerMain.Ports.one(); // claimed: no other takes it
                 peers.add("n" + i + "-127.0.0.1:" + port);
+                peerPorts.add(port);
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -318,7 +324,9 @@ public final class RocketMQCluster implements AutoCloseable {
         for (int i = 0; i < t.controllers; i++) {
             Map<String, String> settings = Map.of("controllerDLegerPeers", String.join(";", peers), "controllerDLegerSelfId", "n" + i);
             String name = "controller-" + (i + 1);
-            starts.add(() -> server(RocketMQServer.Role.CONTROLLER, name, settings, List.of("--role", "controller")));
+            List<String> args = ports.containsKey(name) ? List.of("--role", "controller") // server() adds the planned port
+                : List.of("--role", "controller", "--listen", peerPorts.get(i).toString());
+            starts.add(() -> server(RocketMQServer.Role.CONTROLLER, name, settings, args));
         }
         return starts;
     }
@@ -480,9 +488,9 @@ public final class RocketMQCluster implements AutoCloseable {
 
     private void requireOwnServers() {
         if (external != null) {
-            throw new RocketMQUnavailableException("this step kills, stops or pauses a server, and the cluster you gave ("
-                + external.nameServer() + ") is not one this lesson started: run it without --namesrv/--proxy to let it"
-                + " start a cluster of its own");
+            // Not "unavailable": the cluster is there, the lesson may not touch its servers.
+            throw new UnsupportedOperationException("this step kills, stops or pauses a server: run the lesson without"
+                + " --namesrv/--proxy, and it starts a cluster of its own for it (not the one you gave, " + external.nameServer() + ")");
         }
     }
 

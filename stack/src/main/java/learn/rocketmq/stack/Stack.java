@@ -73,7 +73,7 @@ public final class Stack {
                 requireListening(proxy, "the proxy endpoint you gave");
             }
             return RocketMQCluster.external(new RocketMQ(namesrv, proxy, "the cluster you gave: NameServers " + namesrv
-                + (proxy == null ? "" : ", proxy " + proxy) + " (the steps that kill, stop or pause a server are skipped)",
+                + (proxy == null ? "" : ", proxy " + proxy) + " (a step that kills, stops or pauses a server ends the lesson, saying so)",
                 StackProfile.DEFAULTS));
         }
         // Not the standard ports: a cluster lesson needs its servers' handles, so it starts its own.
@@ -110,7 +110,10 @@ public final class Stack {
         String proxy = option(args, "--proxy", env.get("ROCKETMQ_PROXY"), System.getProperty("rocketmq.proxy"));
         if (namesrv != null || proxy != null) {
             if (namesrv != null) {
-                requireListening(namesrv, "the NameServer address you gave");
+                // One NameServer, or several as classic clients take them: "h:p;h:p".
+                for (String address : namesrv.split(";")) {
+                    requireListening(address, "the NameServer address you gave");
+                }
             }
             if (proxy != null) {
                 requireListening(proxy, "the proxy endpoint you gave");

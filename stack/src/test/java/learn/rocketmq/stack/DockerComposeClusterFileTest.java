@@ -80,9 +80,10 @@ class DockerComposeClusterFileTest {
     @Test
     void theControllerIsOneRaftPeerOnItsPorts() throws IOException {
         assertThat(command("controller-1")).isEqualTo("sh mqcontroller -c " + CONFIG + "cluster/controller.conf");
-        assertThat(keys("cluster/controller.conf")).containsEntry("listenPort", ports.get("controller-1").toString())
+        // Its peer address is its address: DLedger serves the brokers there (and overrides listenPort).
+        assertThat(keys("cluster/controller.conf")).doesNotContainKey("listenPort")
             .containsEntry("bindAddress", "127.0.0.1").containsEntry("controllerDLegerSelfId", "n0")
-            .containsEntry("controllerDLegerPeers", "n0-127.0.0.1:" + ports.get("controller-1.raft"));
+            .containsEntry("controllerDLegerPeers", "n0-127.0.0.1:" + ports.get("controller-1"));
     }
 
     @Test

@@ -38,6 +38,19 @@ class StackTest {
     }
 
     @Test
+    void severalNameServersAreGivenAsClassicClientsTakeThem(RocketMQ rocketmq) throws IOException {
+        // As in a cluster of two NameServers ("h:p;h:p"): each is checked, the list is used as given.
+        RocketMQ resolved = Stack.resolve(new String[] {"--namesrv", rocketmq.nameServer() + ";" + rocketmq.nameServer()}, Map.of());
+        assertThat(resolved.nameServer()).isEqualTo(rocketmq.nameServer() + ";" + rocketmq.nameServer());
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> Stack.resolve(new String[] {"--namesrv", rocketmq.nameServer() + ";127.0.0.1:" + port}, Map.of()))
+            .isInstanceOf(RocketMQUnavailableException.class).hasMessageContaining("nothing answers at 127.0.0.1:" + port + " ");
+    }
+
+    @Test
     void argumentsWinOverTheEnvironment(RocketMQ rocketmq) {
         RocketMQ resolved = Stack.resolve(new String[] {"--namesrv", rocketmq.nameServer()},
             Map.of("ROCKETMQ_NAMESRV", "127.0.0.1:1"));
