@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  *   <li>default: an {@link EmbeddedRocketMQ} with the {@link StackProfile#FAST_TESTS} profile;</li>
  *   <li>{@code ROCKETMQ_NAMESRV} (and {@code ROCKETMQ_PROXY}) set, or {@code -Drocketmq.namesrv=...}:
  *   that external RocketMQ (the Compose stack, a cluster), assumed to run default timing;</li>
- *   <li>{@code -Drocketmq.stack=container}: {@link ContainerRocketMQ} (Testcontainers; the tests are
- *   skipped, with the reason, where there is no Docker).</li>
+ *   <li>{@code -Drocketmq.stack=container}: {@link ContainerRocketMQ} (Testcontainers, the fast-test
+ *   profile; where there is no Docker engine every test fails, saying so in one line).</li>
  * </ul>
  * Tests share the broker, so every test uses its own topic and group names: {@link UniqueNames}.
  *
@@ -32,17 +32,32 @@ public final class RocketMQExtension implements ParameterResolver, TestWatcher {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RocketMQExtension.class);
 
+    /** Why the stack of this JVM could not start, once it failed: every test then fails with it. */
+    private static RuntimeException failure;
+
     /** The stack of this JVM (started on first call). */
     public static synchronized RocketMQ shared() {
-        return Shared.INSTANCE.rocketMQ;
+        return instance().rocketMQ;
+    }
+
+    private static Shared instance() {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            return Shared.INSTANCE;
+        } catch (ExceptionInInitializerError e) {
+            failure = e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+            throw failure;
+        }
     }
 
     /** The embedded stack of this JVM, for tests that look at its files or its process. */
     public static synchronized EmbeddedRocketMQ sharedEmbedded() {
-        if (Shared.INSTANCE.embedded == null) {
+        if (instance().embedded == null) {
             throw new org.opentest4j.TestAbortedException("this test needs the embedded stack (not an external one)");
         }
-        return Shared.INSTANCE.embedded;
+        return instance().embedded;
     }
 
     @Override

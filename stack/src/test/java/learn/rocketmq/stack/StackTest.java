@@ -109,6 +109,16 @@ class StackTest {
     }
 
     @Test
+    void theContainerModeWithoutADockerEngineFailsInOneLine() {
+        // Asked for and not possible: a failure (a skip would turn a run that tested nothing green).
+        assertThatThrownBy(() -> ContainerRocketMQ.requireEngine("no socket"))
+            .isInstanceOf(RocketMQUnavailableException.class)
+            .hasMessageContaining("needs a Docker engine, and none answers here")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        ContainerRocketMQ.requireEngine(null);
+    }
+
+    @Test
     void uniqueNamesAreUniqueAndLegal() {
         String a = UniqueNames.of("Topic");
         String b = UniqueNames.of("Topic");
