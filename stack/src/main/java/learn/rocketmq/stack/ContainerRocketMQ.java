@@ -62,10 +62,7 @@ public final class ContainerRocketMQ {
     private static RocketMQ start() throws IOException {
         ServerMain.Ports ports = ServerMain.Ports.free();
         String namesrv = "127.0.0.1:" + ports.namesrv();
-        Properties fast = new Properties();
-        try (InputStream in = ContainerRocketMQ.class.getResourceAsStream("/learn/rocketmq/stack/config/fast-tests.conf")) {
-            fast.load(in);
-        }
+        Properties fast = StackProfile.FAST_TESTS.serverSettings();
         String namesrvConf = resource("namesrv.conf") + "\nlistenPort=" + ports.namesrv() + "\n";
         String brokerConf = resource("broker.conf") + "\n# fast-tests.conf\n" + fast.stringPropertyNames().stream()
             .filter(k -> !k.startsWith("proxy.")).map(k -> k + "=" + fast.getProperty(k)).collect(Collectors.joining("\n"))

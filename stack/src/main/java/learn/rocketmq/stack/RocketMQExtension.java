@@ -32,7 +32,8 @@ public final class RocketMQExtension implements ParameterResolver, TestWatcher {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RocketMQExtension.class);
 
-    /** Why the stack of this JVM could not start, once it failed: every test then fails with it. */
+    /** The stack of this JVM, once started; or why it could not start: every test then fails with it. */
+    private static Shared instance;
     private static RuntimeException failure;
 
     /** The stack of this JVM (started on first call). */
@@ -40,16 +41,19 @@ public final class RocketMQExtension implements ParameterResolver, TestWatcher {
         return instance().rocketMQ;
     }
 
-    private static Shared instance() {
+    private static synchronized Shared instance() {
         if (failure != null) {
             throw failure;
         }
-        try {
-            return Shared.INSTANCE;
-        } catch (ExceptionInInitializerError e) {
-            failure = e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
-            throw failure;
+        if (instance == null) {
+            try {
+                instance = new Shared();
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
         }
+        return instance;
     }
 
     /** The embedded stack of this JVM, for tests that look at its files or its process. */
@@ -94,9 +98,8 @@ public final class RocketMQExtension implements ParameterResolver, TestWatcher {
         }
     }
 
-    /** Lazily started, once per JVM (initialisation-on-demand holder). */
+    /** Started once per JVM, on first use ({@link #instance()}). */
     private static final class Shared {
-        static final Shared INSTANCE = new Shared();
 
         final RocketMQ rocketMQ;
         final EmbeddedRocketMQ embedded;

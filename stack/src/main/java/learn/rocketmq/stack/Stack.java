@@ -66,9 +66,7 @@ public final class Stack {
         String namesrv = option(args, "--namesrv", env.get("ROCKETMQ_NAMESRV"), System.getProperty("rocketmq.namesrv"));
         String proxy = option(args, "--proxy", env.get("ROCKETMQ_PROXY"), System.getProperty("rocketmq.proxy"));
         if (namesrv != null) {
-            for (String address : namesrv.split(";")) {
-                requireListening(address, "a NameServer address you gave");
-            }
+            requireListening(namesrv, "a NameServer address you gave");
             if (proxy != null) {
                 requireListening(proxy, "the proxy endpoint you gave");
             }
@@ -110,10 +108,7 @@ public final class Stack {
         String proxy = option(args, "--proxy", env.get("ROCKETMQ_PROXY"), System.getProperty("rocketmq.proxy"));
         if (namesrv != null || proxy != null) {
             if (namesrv != null) {
-                // One NameServer, or several as classic clients take them: "h:p;h:p".
-                for (String address : namesrv.split(";")) {
-                    requireListening(address, "the NameServer address you gave");
-                }
+                requireListening(namesrv, "the NameServer address you gave");
             }
             if (proxy != null) {
                 requireListening(proxy, "the proxy endpoint you gave");
@@ -196,11 +191,14 @@ public final class Stack {
         return env != null && !env.isBlank() ? env : null;
     }
 
-    static void requireListening(String address, String what) {
-        if (!listening(address)) {
-            throw new RocketMQUnavailableException("nothing answers at " + address + " (" + what + "). Start RocketMQ"
-                + " there (./rocketmq up, or docker compose up -d), fix the address, or give none and the lesson"
-                + " starts its own.");
+    /** Every address of {@code addresses} listens: one, or several as classic clients take NameServers ("h:p;h:p"). */
+    static void requireListening(String addresses, String what) {
+        for (String address : addresses.split(";")) {
+            if (!listening(address)) {
+                throw new RocketMQUnavailableException("nothing answers at " + address + " (" + what + "). Start RocketMQ"
+                    + " there (./rocketmq up, or docker compose up -d), fix the address, or give none and the lesson"
+                    + " starts its own.");
+            }
         }
     }
 

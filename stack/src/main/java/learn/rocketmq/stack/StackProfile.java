@@ -1,5 +1,10 @@
 package learn.rocketmq.stack;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
 /**
  * The two ways the stack runs a broker.
  *
@@ -33,6 +38,22 @@ public enum StackProfile {
      */
     public int consumerOffsetCommitMillis() {
         return this == FAST_TESTS ? 1000 : 5000;
+    }
+
+    /**
+     * The server half: broker keys, and "proxy."-prefixed proxy keys, of {@code config/fast-tests.conf}
+     * for FAST_TESTS; none for DEFAULTS. The embedded servers and the container stack apply them.
+     */
+    public Properties serverSettings() {
+        Properties settings = new Properties();
+        if (this == FAST_TESTS) {
+            try (InputStream in = StackProfile.class.getResourceAsStream("/learn/rocketmq/stack/config/fast-tests.conf")) {
+                settings.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read config/fast-tests.conf from the stack's jar", e);
+            }
+        }
+        return settings;
     }
 
     /** The delay of delay level {@code level} (1-based) on a broker of this profile, in ms. */

@@ -272,12 +272,7 @@ public final class ServerMain {
 
     /** The fast-test profile (if asked for) with this stack's own settings on top. */
     private static Properties loadSettings(boolean fastTests, Properties overrides) throws IOException {
-        Properties settings = new Properties();
-        if (fastTests) {
-            try (InputStream in = ServerMain.class.getResourceAsStream(CONFIG + "fast-tests.conf")) {
-                settings.load(in);
-            }
-        }
+        Properties settings = fastTests ? learn.rocketmq.stack.StackProfile.FAST_TESTS.serverSettings() : new Properties();
         // Per-stack settings (--set key=value) win over both files; "proxy."-prefixed keys go to the proxy.
         settings.putAll(overrides);
         // The wire format version the servers speak; the *Startup classes set it too. Without it a
