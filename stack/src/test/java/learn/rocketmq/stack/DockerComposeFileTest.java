@@ -81,6 +81,15 @@ class DockerComposeFileTest {
     }
 
     @Test
+    void theProxyStartsOnceTheNameServerRoutesTheClusterToAMaster() {
+        // A broker's port opens a moment before it registers, and a CLUSTER-mode proxy that
+        // starts in between exits: "create system broadcast topic ... failed on cluster".
+        assertThat(strings(services.get("proxy").get("command")))
+            .startsWith("sh", "/home/rocketmq/await-masters", "127.0.0.1:9876", "DefaultCluster", "1", "sh", "mqproxy");
+        assertThat(strings(services.get("proxy").get("volumes"))).contains("./docker/await-masters:/home/rocketmq/await-masters:ro");
+    }
+
+    @Test
     void everyJavaServiceHasABoundedHeap() {
         Pattern xmx = Pattern.compile("-Xmx(\\d+)([mMgG])");
         for (String name : SERVICES) {
