@@ -18,6 +18,7 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely;
 import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragelyByCircle;
+import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueByConfig;
 import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueConsistentHash;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -33,9 +34,11 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * other. {@code AllocateMessageQueueAveragely} (the default) gives each a contiguous block;
  * {@code ...AveragelyByCircle} deals them out one by one; {@code ...ConsistentHash} places
  * consumers on a hash ring, so a leaving consumer's queues go to its neighbours and the others keep
- * theirs (but with few queues its shares can be far from even: look at the output). A group's
- * retry topic ({@code %RETRY%<group>}) is balanced the same way. The 5.x SimpleConsumer balances
- * per message instead. This lesson reads each
+ * theirs (but with few queues its shares can be far from even: look at the output);
+ * {@code ...ByConfig} gives every consumer the queues it was configured with, and nobody checks:
+ * here every consumer takes queues 0 and 1 (each of their messages handled by each consumer) and
+ * nobody the other six. A group's retry topic ({@code %RETRY%<group>}) is balanced the same way.
+ * The 5.x consumers balance per message instead (lesson {@code MessageLevelBalancing}). This lesson reads each
  * consumer's queues as {@code mqadmin consumerStatus} does, from the running consumers. Run it:
  * {@code ./lesson LoadBalancing}.
  */
@@ -44,8 +47,23 @@ public class LoadBalancing {
     public static void main(String[] args) throws Exception {
         RocketMQ rocketmq = RocketMQ.forLesson(args);
         for (AllocateMessageQueueStrategy strategy : List.of(new AllocateMessageQueueAveragely(),
-            new AllocateMessageQueueAveragelyByCircle(), new AllocateMessageQueueConsistentHash())) {
+            new AllocateMessageQueueAveragelyByCircle(), new AllocateMessageQueueConsistentHash(),
+            byConfig(rocketmq, "LessonLoadBalancing", 0, 1))) {
             run(rocketmq, "LessonLoadBalancing", "lesson-load-balancing-" + strategy.getName(), strategy, 8);
+        }
+    }
+
+    /** {@code AllocateMessageQueueByConfig}: a consumer given it takes exactly these queues of the topic (on its first broker). */
+    public static AllocateMessageQueueStrategy byConfig(RocketMQ rocketmq, String topic, int... queueIds) throws Exception {
+        try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
+            String broker = new TreeSet<>(admin.api().examineBrokerClusterInfo().getBrokerAddrTable().keySet()).first();
+            List<MessageQueue> queues = new ArrayList<>();
+            for (int id : queueIds) {
+                queues.add(new MessageQueue(topic, broker, id));
+            }
+            AllocateMessageQueueByConfig strategy = new AllocateMessageQueueByConfig();
+            strategy.setMessageQueueList(queues);
+            return strategy;
         }
     }
 

@@ -46,9 +46,22 @@ class LoadBalancingTest {
         assertThat(after.get("consumer-3")).containsAll(before.get("consumer-3"));
     }
 
+    @Test
+    void byConfigGivesEveryConsumerTheSameConfiguredQueuesAndNobodyTheOthers(RocketMQ rocketmq) throws Exception {
+        String topic = UniqueNames.of("LoadBalancing");
+        LoadBalancing.Result r = run(rocketmq, topic, LoadBalancing.byConfig(rocketmq, topic, 0, 1));
+        assertThat(r.steps().get(0)).isEqualTo(Map.of("consumer-1", Set.of(0, 1), "consumer-2", Set.of(0, 1)));
+        assertThat(r.steps().get(1)).isEqualTo(Map.of("consumer-1", Set.of(0, 1), "consumer-2", Set.of(0, 1),
+            "consumer-3", Set.of(0, 1)));
+        assertThat(r.steps().get(2)).isEqualTo(Map.of("consumer-1", Set.of(0, 1), "consumer-3", Set.of(0, 1)));
+    }
+
     private static LoadBalancing.Result run(RocketMQ rocketmq, AllocateMessageQueueStrategy strategy) throws Exception {
-        LoadBalancing.Result r = LoadBalancing.run(rocketmq, UniqueNames.of("LoadBalancing"), UniqueNames.of("load-balancing"),
-            strategy, 8);
+        return run(rocketmq, UniqueNames.of("LoadBalancing"), strategy);
+    }
+
+    private static LoadBalancing.Result run(RocketMQ rocketmq, String topic, AllocateMessageQueueStrategy strategy) throws Exception {
+        LoadBalancing.Result r = LoadBalancing.run(rocketmq, topic, UniqueNames.of("load-balancing"), strategy, 8);
         assertThat(r.steps()).hasSize(3);
         return r;
     }
