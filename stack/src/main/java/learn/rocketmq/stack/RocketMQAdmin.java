@@ -176,6 +176,25 @@ public final class RocketMQAdmin implements AutoCloseable {
         return admin;
     }
 
+    /** A broker group's brokers by id, as the NameServer routes them (0: the master); empty while none is registered. */
+    public Map<Long, String> brokerIds(String brokerName) throws Exception {
+        BrokerData data = admin.examineBrokerClusterInfo().getBrokerAddrTable().get(brokerName);
+        return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
+    }
+
+    /**
+     * The addresses in a broker group's sync state set, as a controller has it ({@code mqadmin
+     * getSyncStateSet}): the replicas that have caught up, the master included; empty when it has none.
+     */
+    public java.util.Set<String> syncStateSet(String controller, String brokerName) throws Exception {
+        var info = admin.getInSyncStateData(controller, List.of(brokerName)).getReplicasInfoTable().get(brokerName);
+        java.util.Set<String> addresses = new java.util.HashSet<>();
+        if (info != null) {
+            info.getInSyncReplicas().forEach(r -> addresses.add(r.getBrokerAddress()));
+        }
+        return addresses;
+    }
+
     private Map<String, BrokerData> masters() throws Exception {
         ClusterInfo cluster = admin.examineBrokerClusterInfo();
         Map<String, BrokerData> masters = new HashMap<>();

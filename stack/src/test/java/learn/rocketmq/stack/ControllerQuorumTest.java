@@ -7,14 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +35,7 @@ class ControllerQuorumTest {
             assertThat(controllers).hasSize(3).extracting(RocketMQServer::pid).doesNotHaveDuplicates();
             try (RocketMQAdmin admin = RocketMQAdmin.connect(cluster.rocketMQ())) {
                 String topic = UniqueNames.of("ControllerQuorum");
-                admin.createTopicOn(List.copyOf(group(admin).values()), topic, TopicMessageType.NORMAL, 4);
+                admin.createTopicOn(List.copyOf(admin.brokerIds("broker-a").values()), topic, TopicMessageType.NORMAL, 4);
 
                 // 1. One leader, the same for all three.
                 RocketMQServer leader = awaitLeader(admin, controllers, null);
@@ -52,7 +50,7 @@ class ControllerQuorumTest {
                     (System.nanoTime() - killed) / 1_000_000);
 
                 // 3. The master crashes; the new leader makes the slave the master.
-                String master = group(admin).get(MixAll.MASTER_ID);
+                String master = admin.brokerIds("broker-a").get(MixAll.MASTER_ID);
                 RocketMQServer masterServer = cluster.brokers("broker-a").stream().filter(b -> b.address().equals(master))
                     .findFirst().orElseThrow();
                 String slave = cluster.brokers("broker-a").stream().map(RocketMQServer::address).filter(a -> !a.equals(master))
@@ -60,8 +58,8 @@ class ControllerQuorumTest {
                 masterServer.kill();
                 killed = System.nanoTime();
                 boolean promoted = Wait.until(BOUND, "the slave promoted by the new leader",
-                    () -> slave.equals(group(admin).get(MixAll.MASTER_ID)));
-                assertThat(promoted).as("the slave %s is broker-a's master (route: %s)", slave, group(admin)).isTrue();
+                    () -> slave.equals(admin.brokerIds("broker-a").get(MixAll.MASTER_ID)));
+                assertThat(promoted).as("the slave %s is broker-a's master (route: %s)", slave, admin.brokerIds("broker-a")).isTrue();
                 System.out.printf("[quorum] killed the master %s; the slave %s is the master %d ms later%n", masterServer.name(),
                     slave, (System.nanoTime() - killed) / 1_000_000);
 
@@ -121,11 +119,5 @@ class ControllerQuorumTest {
         } finally {
             producer.shutdown();
         }
-    }
-
-    /** broker-a's brokers by id, as the NameServer routes them (0: the master). */
-    private static Map<Long, String> group(RocketMQAdmin admin) throws Exception {
-        BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get("broker-a");
-        return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
     }
 }

@@ -3,7 +3,6 @@ package learn.rocketmq.production.broker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,7 +20,6 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 
 /**
  * Controller mode's floor under replication: {@code minInSyncReplicas}, and the writes a master
@@ -67,29 +65,29 @@ public class MinInSyncReplicas {
         DefaultMQProducer classic = Clients.configure(new DefaultMQProducer(topic + "-producer"), rocketmq);
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             // Whichever broker the controller made master; the topic on both (the slave may become master).
-            Map<Long, String> route = group(admin);
+            Map<Long, String> route = admin.brokerIds("broker-a");
             String master = route.get(MixAll.MASTER_ID);
             RocketMQServer slave = cluster.brokers("broker-a").stream().filter(b -> !b.address().equals(master)).findFirst().orElseThrow();
             admin.createTopicOn(List.copyOf(route.values()), topic, TopicMessageType.NORMAL, 4);
             Wait.until(Duration.ofSeconds(30), "the slave in the sync state set",
-                () -> syncStateSet(admin, controller).equals(Set.of(master, slave.address())));
+                () -> admin.syncStateSet(controller, "broker-a").equals(Set.of(master, slave.address())));
             classic.start();
             try (Producer grpc = provider.newProducerBuilder().setClientConfiguration(Clients.configuration(rocketmq))
                 .setTopics(topic).build()) {
                 // 1. Both in the set: every send waits for the slave too.
                 int withSlave = sendAll(classic, grpc, provider, topic, "in-sync", perStep, null);
                 System.out.printf("1. Sync state set %s: %d of %d sends acknowledged by both brokers%n",
-                    syncStateSet(admin, controller), withSlave, 2 * perStep);
+                    admin.syncStateSet(controller, "broker-a"), withSlave, 2 * perStep);
 
                 // 2. The slave dies. Once the master has dropped it from the set, it acknowledges alone.
                 slave.kill();
                 long killed = System.nanoTime();
                 Wait.until(Duration.ofSeconds(30), "the master to drop the slave from the set",
-                    () -> syncStateSet(admin, controller).equals(Set.of(master)));
+                    () -> admin.syncStateSet(controller, "broker-a").equals(Set.of(master)));
                 long shrink = (System.nanoTime() - killed) / 1_000_000;
                 int alone = sendAll(classic, grpc, provider, topic, "alone", perStep, null);
                 System.out.printf("2. Killed the slave; %d ms later the set is %s. minInSyncReplicas=1: %d of %d sends"
-                    + " acknowledged, on the master only%n", shrink, syncStateSet(admin, controller), alone, 2 * perStep);
+                    + " acknowledged, on the master only%n", shrink, admin.syncStateSet(controller, "broker-a"), alone, 2 * perStep);
 
                 // 3. The floor raised to 2 while the broker runs: it refuses writes, and stores none of them.
                 setMinInSyncReplicas(admin, master, 2);
@@ -106,7 +104,7 @@ public class MinInSyncReplicas {
                 slave.restart();
                 long restarted = System.nanoTime();
                 Wait.until(Duration.ofSeconds(60), "the slave back in the sync state set",
-                    () -> syncStateSet(admin, controller).equals(Set.of(master, slave.address())));
+                    () -> admin.syncStateSet(controller, "broker-a").equals(Set.of(master, slave.address())));
                 long rejoin = (System.nanoTime() - restarted) / 1_000_000;
                 int after = sendAll(classic, grpc, provider, topic, "rejoined", perStep, null);
                 System.out.printf("4. Restarted the slave; in the set again %d ms later: %d of %d sends acknowledged%n",
@@ -157,21 +155,5 @@ public class MinInSyncReplicas {
         Properties p = new Properties();
         p.setProperty("minInSyncReplicas", Integer.toString(replicas));
         admin.api().updateBrokerConfig(master, p);
-    }
-
-    /** The addresses in broker-a's sync state set, as the controller has it. */
-    private static Set<String> syncStateSet(RocketMQAdmin admin, String controller) throws Exception {
-        var info = admin.api().getInSyncStateData(controller, List.of("broker-a")).getReplicasInfoTable().get("broker-a");
-        Set<String> addresses = new HashSet<>();
-        if (info != null) {
-            info.getInSyncReplicas().forEach(r -> addresses.add(r.getBrokerAddress()));
-        }
-        return addresses;
-    }
-
-    /** broker-a's brokers by id, as the NameServer routes them (0: the master). */
-    private static Map<Long, String> group(RocketMQAdmin admin) throws Exception {
-        BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get("broker-a");
-        return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.clients.ConsumerProgress;
@@ -18,7 +17,6 @@ import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
-import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 
 /**
  * Automatic failover in controller mode: a master and its slave, a controller, a CLUSTER-mode
@@ -64,19 +62,19 @@ public class ControllerFailover {
         RocketMQServer first = cluster.brokers("broker-a").get(0);
         RocketMQServer second = cluster.brokers("broker-a").get(1);
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-            Wait.until(Duration.ofSeconds(30), "both brokers to register", () -> group(admin).size() == 2);
+            Wait.until(Duration.ofSeconds(30), "both brokers to register", () -> admin.brokerIds("broker-a").size() == 2);
             // On both brokers: the one that becomes master must have the topic.
-            admin.createTopicOn(List.copyOf(group(admin).values()), topic, TopicMessageType.NORMAL, 4);
-            System.out.printf("1. broker-a: master %s, slave %s%n", group(admin).get(MixAll.MASTER_ID), second.address());
+            admin.createTopicOn(List.copyOf(admin.brokerIds("broker-a").values()), topic, TopicMessageType.NORMAL, 4);
+            System.out.printf("1. broker-a: master %s, slave %s%n", admin.brokerIds("broker-a").get(MixAll.MASTER_ID), second.address());
             // Only a replica in the sync state set can be elected (enableElectUncleanMaster=false):
             // a slave joins it once it has caught up and reported so, seconds after it connects.
             // Killed before that, the master has no successor at all. (A cluster the stack starts
             // waits for this already; check it on any other before taking a master down.)
             String controller = cluster.controllers().get(0).address();
             boolean inSync = Wait.until(Duration.ofSeconds(30), "the slave to join the sync state set",
-                () -> syncStateSet(admin, controller).contains(second.address()));
+                () -> admin.syncStateSet(controller, "broker-a").contains(second.address()));
             System.out.printf("   The controller's sync state set of broker-a: %s (the slave in it: %b)%n",
-                syncStateSet(admin, controller), inSync);
+                admin.syncStateSet(controller, "broker-a"), inSync);
 
             ClientServiceProvider provider = ClientServiceProvider.loadService();
             Set<String> acknowledged = new LinkedHashSet<>();
@@ -94,7 +92,7 @@ public class ControllerFailover {
                 System.out.printf("2. Killed the master %s (SIGKILL) after %d acknowledged sends%n", first.address(), perStep);
                 // 3. Keep sending until as many again are acknowledged (at most 90 s).
                 for (int i = 0; acknowledged.size() < 2 * perStep && System.nanoTime() - killedAt < Duration.ofSeconds(90).toNanos(); i++) {
-                    if (promoted < 0 && second.address().equals(group(admin).get(MixAll.MASTER_ID))) {
+                    if (promoted < 0 && second.address().equals(admin.brokerIds("broker-a").get(MixAll.MASTER_ID))) {
                         promoted = (System.nanoTime() - killedAt) / 1_000_000;
                         System.out.printf("   The NameServer routes %s as the master %d ms after the kill%n", second.address(), promoted);
                     }
@@ -110,7 +108,7 @@ public class ControllerFailover {
                     }
                 }
             }
-            boolean isMaster = second.address().equals(group(admin).get(MixAll.MASTER_ID));
+            boolean isMaster = second.address().equals(admin.brokerIds("broker-a").get(MixAll.MASTER_ID));
             System.out.printf("4. The controller made %s the master: %b%n", second.address(), isMaster);
 
             // 5. Every acknowledged message on the new master?
@@ -121,7 +119,7 @@ public class ControllerFailover {
             // 6. The old master comes back on its store, and the controller makes it a slave.
             first.restart();
             boolean rejoined = Wait.until(Duration.ofSeconds(30), "the old master to rejoin", () ->
-                group(admin).entrySet().stream().anyMatch(e -> e.getKey() != MixAll.MASTER_ID && e.getValue().equals(first.address())));
+                admin.brokerIds("broker-a").entrySet().stream().anyMatch(e -> e.getKey() != MixAll.MASTER_ID && e.getValue().equals(first.address())));
             System.out.printf("6. Restarted %s: it rejoined broker-a as a slave: %b%n", first.address(), rejoined);
             return new Result(promoted, firstOk, failed, acknowledged, lost, isMaster, rejoined);
         }
@@ -130,21 +128,5 @@ public class ControllerFailover {
     private static String send(ClientServiceProvider provider, Producer producer, String topic, String key) throws Exception {
         producer.send(provider.newMessageBuilder().setTopic(topic).setKeys(key).setBody(key.getBytes(StandardCharsets.UTF_8)).build());
         return key;
-    }
-
-    /** The addresses of broker-a's replicas in the controller's sync state set. */
-    private static Set<String> syncStateSet(RocketMQAdmin admin, String controller) throws Exception {
-        var info = admin.api().getInSyncStateData(controller, List.of("broker-a")).getReplicasInfoTable().get("broker-a");
-        Set<String> addresses = new HashSet<>();
-        if (info != null) {
-            info.getInSyncReplicas().forEach(r -> addresses.add(r.getBrokerAddress()));
-        }
-        return addresses;
-    }
-
-    /** broker-a's brokers by id, as the NameServer routes them (0: the master). */
-    private static Map<Long, String> group(RocketMQAdmin admin) throws Exception {
-        BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get("broker-a");
-        return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
     }
 }

@@ -2,7 +2,6 @@ package learn.rocketmq.internals.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * NOT by the broker; {@code TRAN_MSG} and {@code REAL_TOPIC} say what it is), and on commit a copy
  * in the real topic, type COMMIT, pointing back at the half's offset. The record's layout is in
  * {@link CommitLogRecord}; here the broker is stopped first (a clean shutdown flushes everything)
- * and the files are read with a plain {@link FileChannel}. Run it: {@code ./lesson CommitLogStructure}.
+ * and the files are read as plain bytes. Run it: {@code ./lesson CommitLogStructure}.
  */
 public class CommitLogStructure {
 
@@ -133,14 +132,7 @@ public class CommitLogStructure {
     /** Walks one file record by record, adding them to {@code records}, until a BLANK marker or the unwritten tail. */
     private static LogFile readFile(Path file, List<CommitLogRecord> records) throws IOException {
         long startOffset = Long.parseLong(file.getFileName().toString()); // the name is the offset
-        ByteBuffer buffer;
-        try (FileChannel channel = FileChannel.open(file)) {
-            buffer = ByteBuffer.allocate((int) channel.size());
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read it all
-            }
-        }
-        buffer.flip();
+        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file)); // a file is small here; a real one, 1 GB: map it
         int count = 0;
         while (true) {
             int at = buffer.position();

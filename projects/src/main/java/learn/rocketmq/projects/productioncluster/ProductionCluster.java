@@ -28,7 +28,6 @@ import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
-import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 
 /**
  * Hands-on project: a production-like RocketMQ cluster and its monitoring, started by one
@@ -180,7 +179,7 @@ public class ProductionCluster {
                 long restartedAt = System.currentTimeMillis();
                 master.restart();
                 boolean slave = Wait.until(Duration.ofSeconds(60), "the old master to rejoin as a slave", () ->
-                    brokerIds(admin, "broker-a").entrySet().stream().anyMatch(e -> e.getKey() != MixAll.MASTER_ID
+                    admin.brokerIds("broker-a").entrySet().stream().anyMatch(e -> e.getKey() != MixAll.MASTER_ID
                         && e.getValue().equals(master.address())));
                 Wait.until(Duration.ofSeconds(60), "the resolved notification",
                     () -> monitoring.webhook().first("resolved", "RocketMQBrokerDown") != null);
@@ -266,12 +265,7 @@ public class ProductionCluster {
 
     /** The server that is {@code group}'s master now, as the NameServers route it (null while there is none). */
     private static RocketMQServer masterOf(RocketMQCluster cluster, RocketMQAdmin admin, String group) throws Exception {
-        String address = brokerIds(admin, group).get(MixAll.MASTER_ID);
+        String address = admin.brokerIds(group).get(MixAll.MASTER_ID);
         return cluster.brokers(group).stream().filter(b -> b.address().equals(address)).findFirst().orElse(null);
-    }
-
-    private static Map<Long, String> brokerIds(RocketMQAdmin admin, String group) throws Exception {
-        BrokerData data = admin.api().examineBrokerClusterInfo().getBrokerAddrTable().get(group);
-        return data == null ? Map.of() : Map.copyOf(data.getBrokerAddrs());
     }
 }
