@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
@@ -43,23 +42,17 @@ import org.apache.rocketmq.common.message.MessageExt;
  */
 public class CommitLogStructure {
 
-    public static final int FILE_SIZE = 256 * 1024;
     /** Over the classic producer's compressMsgBodyOverHowmuch (4 KB): it is sent compressed. */
     public static final String BIG_BODY = "8 KB of repeated text. ".repeat(360);
 
     public static void main(String[] args) throws Exception {
-        try (RocketMQCluster cluster = RocketMQCluster.forLesson(args, topology())) {
+        try (RocketMQCluster cluster = RocketMQCluster.forLesson(args, StoreFiles.topology())) {
             Result r = run(cluster, "LessonCommitLogStructure", 300);
             System.out.printf("Done: %d commit log files, %d records (%d of the lesson's topics), %d BLANK marker(s).%n",
                 r.files().size(), r.records().stream().filter(x -> !x.isBlank()).count(),
                 r.records().stream().filter(x -> x.topic() != null && x.topic().startsWith("LessonCommitLogStructure")).count(),
                 r.records().stream().filter(CommitLogRecord::isBlank).count());
         }
-    }
-
-    /** A NameServer and one broker, with 256 KB commit log files. */
-    public static RocketMQCluster.Topology topology() {
-        return RocketMQCluster.topology().brokerGroup("broker-a").set("mappedFileSizeCommitLog", Integer.toString(FILE_SIZE));
     }
 
     /** One commit log file: its name, the offset it starts at, its size, and what it holds. */
@@ -71,7 +64,7 @@ public class CommitLogStructure {
 
     public static Result run(RocketMQCluster cluster, String topic, int count) throws Exception {
         RocketMQ rocketmq = cluster.rocketMQ();
-        RocketMQServer broker = cluster.master("broker-a");
+        RocketMQServer broker = cluster.master(StoreFiles.BROKER);
         String transactionTopic = topic + "-tx";
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL, 4);
@@ -101,12 +94,10 @@ public class CommitLogStructure {
         Path dir = broker.storeDir().resolve("commitlog");
         List<LogFile> files = new ArrayList<>();
         List<CommitLogRecord> records = new ArrayList<>();
-        try (Stream<Path> listed = Files.list(dir)) {
-            for (Path file : listed.sorted().toList()) {
-                files.add(readFile(file, records));
-            }
+        for (Path file : StoreFiles.files(dir)) {
+            files.add(readFile(file, records));
         }
-        System.out.printf("2. Broker stopped; %s holds %d files of %d bytes:%n", dir, files.size(), FILE_SIZE);
+        System.out.printf("2. Broker stopped; %s holds %d files of %d bytes:%n", dir, files.size(), StoreFiles.COMMIT_LOG_FILE_SIZE);
         for (LogFile f : files) {
             System.out.printf("   %s  starts at offset %d: %d records, then %s%n", f.name(), f.startOffset(), f.records(),
                 f.blankSize() > 0 ? "a BLANK marker at " + f.blankAt() + " over the last " + f.blankSize() + " bytes"
