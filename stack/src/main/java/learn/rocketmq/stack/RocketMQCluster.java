@@ -41,6 +41,12 @@ public final class RocketMQCluster implements AutoCloseable {
         SYNC
     }
 
+    /**
+     * The JVM options of {@code ./rocketmq up}: RocketMQ's own start script's G1 settings with the
+     * full JIT, and a 1 GB heap for a laptop instead of their -Xms8g. For a server that is measured.
+     */
+    public static final List<String> INSTALLATION_JVM_OPTIONS = ServerJvm.longLivedJvmOptions();
+
     /** What to start. */
     public static final class Topology {
         private int nameServers = 1;
@@ -54,6 +60,8 @@ public final class RocketMQCluster implements AutoCloseable {
         private boolean standardPorts;
         private boolean rocketmqLogging;
         private final Map<String, Map<String, String>> groupSettings = new LinkedHashMap<>();
+        private List<String> jvmOptions;
+        private final Map<String, List<String>> groupJvmOptions = new LinkedHashMap<>();
 
         private Topology() {
         }
@@ -127,6 +135,22 @@ public final class RocketMQCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every server's heap, GC and JIT options, instead of the quick-start ones a lesson's or
+         * test's servers get (C1 only, Serial GC, 384 MB heap: fast to start, not to benchmark).
+         * {@link RocketMQCluster#INSTALLATION_JVM_OPTIONS} are those of {@code ./rocketmq up}.
+         */
+        public Topology jvmOptions(List<String> options) {
+            jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /** The JVM options of one broker group's brokers (its master and slaves), over {@link #jvmOptions(List)}. */
+        public Topology jvmOptions(String brokerGroup, List<String> options) {
+            groupJvmOptions.put(brokerGroup, List.copyOf(options));
+            return this;
+        }
+
         /** A setting for every broker (broker.conf keys; {@code proxy.}-prefixed for the proxy). */
         public Topology set(String key, String value) {
             brokerSettings.put(key, value);
@@ -184,6 +208,9 @@ public final class RocketMQCluster implements AutoCloseable {
     private final Map<String, Integer> ports;
     /** {@link Topology#rocketmqLogging()}. */
     private final boolean rocketmqLogging;
+    /** {@link Topology#jvmOptions(List)}, or null; and per broker group. */
+    private final List<String> jvmOptions;
+    private final Map<String, List<String>> groupJvmOptions;
 
     /**
      * For a cluster lesson's {@code main}: the cluster {@code topology} describes, started for this
@@ -207,6 +234,8 @@ public final class RocketMQCluster implements AutoCloseable {
         dataDir = null;
         ports = Map.of();
         rocketmqLogging = false;
+        jvmOptions = null;
+        groupJvmOptions = Map.of();
     }
 
     private RocketMQCluster(Topology t) {
@@ -214,6 +243,8 @@ public final class RocketMQCluster implements AutoCloseable {
         profile = t.profile;
         external = null;
         dataDir = t.dataDir;
+        jvmOptions = t.jvmOptions;
+        groupJvmOptions = Map.copyOf(t.groupJvmOptions);
         rocketmqLogging = t.rocketmqLogging;
         ports = ClusterPorts.plan(t.dataDir, t.standardPorts, serverNames(t), t.slaves.keySet());
         ExecutorService pool = Executors.newCachedThreadPool();
@@ -363,6 +394,11 @@ public final class RocketMQCluster implements AutoCloseable {
 
     /** Starts one server: in its kept directory on its planned ports, or in a temporary one on free ports. */
     private RocketMQServer server(RocketMQServer.Role role, String name, Map<String, String> settings, List<String> roleArgs) {
+        return server(role, name, settings, roleArgs, jvmOptions);
+    }
+
+    private RocketMQServer server(RocketMQServer.Role role, String name, Map<String, String> settings, List<String> roleArgs,
+                                  List<String> jvm) {
         List<String> args = new ArrayList<>(roleArgs);
         if (ports.containsKey(name)) {
             args.addAll(List.of("--listen", ports.get(name).toString()));
@@ -373,7 +409,7 @@ public final class RocketMQCluster implements AutoCloseable {
         if (rocketmqLogging) {
             args.add("--rocketmq-logging");
         }
-        return RocketMQServer.start(role, name, profile, settings, args, dataDir == null ? null : dataDir.resolve(name));
+        return RocketMQServer.start(role, name, profile, settings, args, dataDir == null ? null : dataDir.resolve(name), jvm);
     }
 
     private RocketMQServer broker(Topology t, String group, int brokerId, String namesrv) {
@@ -389,7 +425,8 @@ public final class RocketMQCluster implements AutoCloseable {
             settings.put("brokerId", Integer.toString(brokerId));
             settings.put("brokerRole", brokerId > 0 ? "SLAVE" : t.replication.get(group) == Replication.SYNC ? "SYNC_MASTER" : "ASYNC_MASTER");
         }
-        return server(RocketMQServer.Role.BROKER, group + "-" + brokerId, settings, List.of("--role", "broker", "--namesrv", namesrv));
+        return server(RocketMQServer.Role.BROKER, group + "-" + brokerId, settings, List.of("--role", "broker", "--namesrv", namesrv),
+            groupJvmOptions.getOrDefault(group, jvmOptions));
     }
 
     private static Map<String, String> proxySettings(Topology t) {

@@ -44,8 +44,12 @@ public final class RocketMQServer implements AutoCloseable {
     private volatile String remotingAddress;
     private volatile String metricsAddress;
 
+    /** Heap, GC and JIT options of its own; null: the stack's. */
+    private final List<String> jvmOptions;
+
     private RocketMQServer(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs,
-                           Path dir, boolean kept) {
+                           Path dir, boolean kept, List<String> jvmOptions) {
+        this.jvmOptions = jvmOptions == null ? null : List.copyOf(jvmOptions);
         this.role = role;
         this.name = name;
         this.profile = profile;
@@ -58,7 +62,7 @@ public final class RocketMQServer implements AutoCloseable {
 
     /** Starts a server: {@code roleArgs} as ServerMain takes them ({@code --role broker --namesrv ...}). */
     static RocketMQServer start(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs) {
-        return start(role, name, profile, settings, roleArgs, null);
+        return start(role, name, profile, settings, roleArgs, null, null);
     }
 
     /**
@@ -66,14 +70,14 @@ public final class RocketMQServer implements AutoCloseable {
      * {@code roleArgs} then name its ports with {@code --listen}); null: a temporary one.
      */
     static RocketMQServer start(Role role, String name, StackProfile profile, Map<String, String> settings, List<String> roleArgs,
-                                Path keptDir) {
+                                Path keptDir, List<String> jvmOptions) {
         Path dir;
         try {
             dir = keptDir != null ? java.nio.file.Files.createDirectories(keptDir) : ServerProcess.newMemberDir(name);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + e.getMessage(), e);
         }
-        RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, dir, keptDir != null);
+        RocketMQServer server = new RocketMQServer(role, name, profile, settings, roleArgs, dir, keptDir != null, jvmOptions);
         try {
             server.launch();
         } catch (RuntimeException e) {
@@ -86,7 +90,7 @@ public final class RocketMQServer implements AutoCloseable {
     }
 
     private void launch() {
-        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir, logDir, kept);
+        launched = ServerProcess.launchMember(profile, settings, roleArgs, dir, logDir, kept, jvmOptions);
         String ready = launched.readyLine();
         if (address == null) {
             address = ServerProcess.field(ready, switch (role) {

@@ -37,7 +37,7 @@ final class ServerProcess {
 
     /** {@code keptDir}: the store's directory, kept across runs ({@code ./rocketmq up}); null: a temporary one. */
     static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path keptDir) {
-        return launch(profile, settings, serverArgs, keptDir, null, keptDir != null);
+        return launch(profile, settings, serverArgs, keptDir, null, keptDir != null, null);
     }
 
     /**
@@ -47,8 +47,8 @@ final class ServerProcess {
      * ({@code ./rocketmq up --cluster}): it stays, and this JVM's end stops the server cleanly.
      */
     static Launched launchMember(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path memberDir,
-                                 Path logDir, boolean kept) {
-        return launch(profile, settings, serverArgs, memberDir, logDir, kept);
+                                 Path logDir, boolean kept, List<String> jvmOptions) {
+        return launch(profile, settings, serverArgs, memberDir, logDir, kept, jvmOptions);
     }
 
     /** A new directory for a cluster's server, swept like a test stack's once this JVM is gone. */
@@ -62,8 +62,9 @@ final class ServerProcess {
      * {@code memberLogDir}: a cluster member's log directory, the same across its restarts; null
      * otherwise. {@code kept}: the directory outlives the process, which stops cleanly.
      */
+    /** {@code jvmOptions}: heap, GC and JIT options instead of the defaults below; null for those. */
     private static Launched launch(StackProfile profile, Map<String, String> settings, List<String> serverArgs, Path dir,
-                                   Path memberLogDir, boolean kept) {
+                                   Path memberLogDir, boolean kept, List<String> jvmOptions) {
         long t0 = System.nanoTime();
         boolean member = memberLogDir != null;
         try {
@@ -79,9 +80,11 @@ final class ServerProcess {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             // ./rocketmq up --cluster's servers start as a test's do: eight JVMs compiling with C2
             // side by side took 30 s on 2 cores, and a learning cluster is not benchmarked.
-            command.addAll(kept && !member ? ServerJvm.longLivedJvmOptions() : ServerJvm.quickStartJvmOptions());
+            boolean longLived = kept && !member;
+            command.addAll(jvmOptions != null ? jvmOptions : longLived ? ServerJvm.longLivedJvmOptions() : ServerJvm.quickStartJvmOptions());
             command.addAll(ServerJvm.commonJvmOptions(baseDir, logs));
-            command.addAll(ClassDataSharing.classDataSharing(classPath, kept && !member ? "long-lived" : "quick-start"));
+            // No class data archive for options of a lesson's own (a GC or heap being measured): none made for them.
+            command.addAll(jvmOptions != null ? List.of() : ClassDataSharing.classDataSharing(classPath, longLived ? "long-lived" : "quick-start"));
             command.add("-cp");
             command.add(String.join(java.io.File.pathSeparator, classPath));
             command.add("learn.rocketmq.stack.server.ServerMain");
