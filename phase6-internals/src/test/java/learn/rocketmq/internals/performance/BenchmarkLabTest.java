@@ -98,4 +98,23 @@ class BenchmarkLabTest {
             assertThat(ImageIO.read(out.resolve("consumer-tuning-ratios.png").toFile())).isNotNull();
         }
     }
+
+    @Test
+    void tlsIsOnTheWireAndEveryNetworkSettingIsMeasured(@TempDir Path out) throws Exception {
+        NetworkTuning.Result r = NetworkTuning.run(cluster, UniqueNames.of("NetworkTuning"), java.time.Duration.ofMillis(300), out);
+
+        // A TLS client opens with a TLS handshake record; a plaintext one with a RocketMQ frame (its length: no 0x16).
+        assertThat(r.tlsFirstBytes()[0]).isEqualTo((byte) 0x16);
+        assertThat(r.tlsFirstBytes()[1]).isEqualTo((byte) 0x03);
+        assertThat(r.plainFirstBytes()[0]).isNotEqualTo((byte) 0x16);
+        assertThat(r.comparisons()).extracting(NetworkTuning.Comparison::tuning).containsExactly("TLS, 8 sync threads",
+            "TLS, async window 256", "1 callback thread, async window 256");
+        assertThat(r.comparisons()).allSatisfy(c -> {
+            assertThat(c.baseline().messages()).isPositive();
+            assertThat(c.tuned().messages()).isPositive();
+        });
+        assertThat(r.compressedBytes()).isPositive().isLessThan(r.textBytes() / 10);
+        assertThat(r.stored()).isBetween(r.acknowledged() + r.connectSends(), r.acknowledged() + r.connectSends() + r.failed());
+        assertThat(ImageIO.read(out.resolve("network-tuning-ratios.png").toFile())).isNotNull();
+    }
 }
