@@ -87,7 +87,7 @@ public class ProducerTuning {
                 d.toMillis(), MESSAGE_SIZE);
             List<Comparison> comparisons = new ArrayList<>();
             for (String tuning : List.of("sync, 8 threads", "sync, 64 threads", "async, window 64", "async, window 512",
-                "batch of 32, 1 thread", "batch of 32, 8 threads")) {
+                "batch of 32, 1 thread", "batch of 8, 8 threads", "batch of 32, 8 threads", "batch of 128, 8 threads")) {
                 LoadRun.Figures baseline = syncRun("baseline before " + tuning, rocketmq, topic, body, d, 1, 1, 4096);
                 LoadRun.Figures tuned = switch (tuning) {
                     case "sync, 8 threads" -> syncRun(tuning, rocketmq, topic, body, d, 8, 1, 4096);
@@ -95,7 +95,8 @@ public class ProducerTuning {
                     case "async, window 64" -> asyncRun(tuning, rocketmq, topic, body, d, 64);
                     case "async, window 512" -> asyncRun(tuning, rocketmq, topic, body, d, 512);
                     case "batch of 32, 1 thread" -> syncRun(tuning, rocketmq, topic, body, d, 1, BATCH, 4096);
-                    default -> syncRun(tuning, rocketmq, topic, body, d, 8, BATCH, 4096);
+                    // "batch of N, 8 threads": one send(Collection) of N messages per call
+                    default -> syncRun(tuning, rocketmq, topic, body, d, 8, Integer.parseInt(tuning.split(" ")[2].replace(",", "")), 4096);
                 };
                 comparisons.add(print(new Comparison(tuning, baseline, tuned), all));
             }

@@ -47,8 +47,8 @@ class BenchmarkLabTest {
             assertThat(brokerCommand).contains("-XX:+UseG1GC").doesNotContain("-XX:TieredStopAtLevel=1");
 
             assertThat(r.comparisons()).extracting(ProducerTuning.Comparison::tuning).containsExactly("sync, 8 threads",
-                "sync, 64 threads", "async, window 64", "async, window 512", "batch of 32, 1 thread", "batch of 32, 8 threads",
-                "16 KB text, no compression", "5.x sendAsync, window 64");
+                "sync, 64 threads", "async, window 64", "async, window 512", "batch of 32, 1 thread", "batch of 8, 8 threads",
+                "batch of 32, 8 threads", "batch of 128, 8 threads", "16 KB text, no compression", "5.x sendAsync, window 64");
             assertThat(r.comparisons()).allSatisfy(c -> {
                 assertThat(c.baseline().messages()).as("%s: baseline sent", c.tuning()).isPositive();
                 assertThat(c.tuned().messages()).as("%s: sent", c.tuning()).isPositive();
