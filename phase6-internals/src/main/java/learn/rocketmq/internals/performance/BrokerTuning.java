@@ -27,12 +27,14 @@ import org.apache.rocketmq.common.message.Message;
  * pool with its commit log lock, each broker beside a default one, at 1, 4 and 16 sending threads.
  * Roadmap: 6.2 Performance Optimization: Broker performance tuning.
  *
- * <p>Four brokers of one cluster, alike but for one setting each, every one with its own topic:
+ * <p>Five brokers of one cluster, alike but for one setting each, every one with its own topic:
  * the default ({@code ASYNC_FLUSH}, {@code sendMessageThreadPoolNums} = min(cores, 4), a
  * reentrant lock around the commit log append); {@code SYNC_FLUSH} (SEND_OK after the data is
  * forced to the disk: the group commit service forces once for all the sends waiting, so more
  * senders share each fsync); one send thread with a spin lock ({@code useReentrantLockWhenPutMessage
- * =false}: the old advice, no lock hand-off between threads); eight send threads. A setting that
+ * =false}: the old advice, no lock hand-off between threads); eight send threads; one Netty
+ * worker thread ({@code serverWorkerThreads}, default 8: they run the request pipeline before the
+ * send pool; one selector thread per port does the socket I/O). A setting that
  * a broker reads at start cannot be changed on a running one, hence a broker each. The lab also
  * measures the disk: how many 4 KB write + fsync pairs it does per second, the ceiling of a
  * one-at-a-time SYNC_FLUSH sender. Run it: {@code ./lesson BrokerTuning} ({@code --quick}: seconds).
@@ -50,6 +52,7 @@ public class BrokerTuning {
         b.put("broker-sync-flush", Map.of("flushDiskType", "SYNC_FLUSH"));
         b.put("broker-1-thread-spin-lock", Map.of("sendMessageThreadPoolNums", "1", "useReentrantLockWhenPutMessage", "false"));
         b.put("broker-8-threads", Map.of("sendMessageThreadPoolNums", "8"));
+        b.put("broker-1-netty-worker", Map.of("serverWorkerThreads", "1"));
         return b;
     }
 
@@ -62,7 +65,7 @@ public class BrokerTuning {
         }
     }
 
-    /** A NameServer and the four brokers, with an installation's JVM options. */
+    /** A NameServer and the five brokers, with an installation's JVM options. */
     public static RocketMQCluster.Topology topology() {
         RocketMQCluster.Topology t = RocketMQCluster.topology().jvmOptions(RocketMQCluster.INSTALLATION_JVM_OPTIONS);
         BROKERS.forEach((group, settings) -> {
@@ -74,7 +77,7 @@ public class BrokerTuning {
 
     /**
      * Each broker's run at each concurrency (key: broker group, then threads), and the settings
-     * each broker reports (flushDiskType, sendMessageThreadPoolNums, useReentrantLockWhenPutMessage).
+     * each broker reports (flushDiskType, sendMessageThreadPoolNums, useReentrantLockWhenPutMessage, serverWorkerThreads).
      */
     public record Result(double fsyncsPerSecond, Map<String, Map<Integer, LoadRun.Figures>> runs,
                          Map<String, LoadRun.Figures> baselines, Map<String, Long> acknowledged,
@@ -100,7 +103,8 @@ public class BrokerTuning {
                 admin.createTopicOn(List.of(broker.address()), topic + "-" + group, TopicMessageType.NORMAL, 8);
                 java.util.Properties config = admin.api().getBrokerConfig(broker.address());
                 Map<String, String> settings = new LinkedHashMap<>();
-                for (String key : List.of("flushDiskType", "sendMessageThreadPoolNums", "useReentrantLockWhenPutMessage")) {
+                for (String key : List.of("flushDiskType", "sendMessageThreadPoolNums", "useReentrantLockWhenPutMessage",
+                    "serverWorkerThreads")) {
                     settings.put(key, config.getProperty(key));
                 }
                 reported.put(group, settings);

@@ -27,7 +27,7 @@ class BrokerTuningTest {
             BrokerTuning.BROKERS.forEach((broker, settings) -> assertThat(r.reported().get(broker)).containsAllEntriesOf(settings));
             assertThat(r.reported().get("broker-default")).containsEntry("flushDiskType", "ASYNC_FLUSH")
                 .containsEntry("sendMessageThreadPoolNums", Integer.toString(Math.min(Runtime.getRuntime().availableProcessors(), 4)))
-                .containsEntry("useReentrantLockWhenPutMessage", "true");
+                .containsEntry("useReentrantLockWhenPutMessage", "true").containsEntry("serverWorkerThreads", "8");
             assertThat(r.fsyncsPerSecond()).isPositive().isFinite();
             assertThat(r.runs().keySet()).containsExactlyElementsOf(BrokerTuning.BROKERS.keySet());
             r.runs().forEach((broker, byThreads) -> {

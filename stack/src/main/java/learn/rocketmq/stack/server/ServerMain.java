@@ -471,8 +471,12 @@ public final class ServerMain {
         Properties brokerSettings = new Properties();
         settings.stringPropertyNames().stream().filter(k -> !k.startsWith("proxy."))
             .forEach(k -> brokerSettings.setProperty(k, settings.getProperty(k)));
+        // Every config broker.conf can set, as RocketMQ's own parser does for the file's keys.
         MixAll.properties2Object(brokerSettings, ctx.getBrokerConfig());
         MixAll.properties2Object(brokerSettings, ctx.getMessageStoreConfig());
+        MixAll.properties2Object(brokerSettings, ctx.getNettyServerConfig());
+        MixAll.properties2Object(brokerSettings, ctx.getNettyClientConfig());
+        MixAll.properties2Object(brokerSettings, ctx.getAuthConfig());
         String host = "127.0.0.1";
         ctx.getBrokerConfig().setNamesrvAddr(namesrvAddr);
         ctx.getBrokerConfig().setBrokerIP1(host);
