@@ -17,11 +17,7 @@ import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
 import learn.rocketmq.stack.RocketMQServer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendCallback;
-import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
-import org.apache.rocketmq.common.message.Message;
 
 /**
  * JVM tuning, measured on the broker's own process: its garbage collector (G1, Serial, ZGC) by
@@ -192,8 +188,6 @@ public class JvmTuning {
         return new Result(comparisons, atStart, after, acknowledged, failed, stored, files);
     }
 
-    private static final java.util.concurrent.atomic.AtomicReference<String> FIRST_FAILURE = new java.util.concurrent.atomic.AtomicReference<>();
-
     private static GcRun record(GcRun run, String broker, Map<String, Long> acknowledged, Map<String, Long> failed) {
         acknowledged.merge(broker, run.figures().messages(), Long::sum);
         failed.merge(broker, run.figures().failed(), Long::sum);
@@ -206,20 +200,7 @@ public class JvmTuning {
         Path log = gcLog(broker);
         long from = Files.exists(log) ? Files.size(log) : 0;
         byte[] body = new byte[MESSAGE_SIZE];
-        LoadRun.Figures f = LoadRun.async(name, MESSAGE_SIZE, length, 64, done -> producer.send(new Message(topic, body), new SendCallback() {
-            @Override
-            public void onSuccess(SendResult r) {
-                done.accept(r.getSendStatus() == SendStatus.SEND_OK ? 1 : 0);
-            }
-
-            @Override
-            public void onException(Throwable e) {
-                if (FIRST_FAILURE.compareAndSet(null, e.toString())) {
-                    System.out.println("   first failed send: " + e);
-                }
-                done.accept(0);
-            }
-        }));
+        LoadRun.Figures f = LoadRun.async(name, MESSAGE_SIZE, length, 64, LoadRun.classicAsync(producer, topic, body));
         List<Double> pauses = new ArrayList<>();
         byte[] bytes = Files.readAllBytes(log);
         for (String line : new String(bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from),

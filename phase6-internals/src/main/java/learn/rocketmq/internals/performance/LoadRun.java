@@ -5,10 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import learn.rocketmq.stack.RocketMQCluster;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendCallback;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
 
 /**
  * What the benchmark lessons share: one timed load run, its throughput and its latency
@@ -71,6 +77,28 @@ public final class LoadRun {
     @FunctionalInterface
     public interface AsyncSend {
         void send(java.util.function.IntConsumer done) throws Exception;
+    }
+
+    /**
+     * A classic producer's async send of a new message of {@code body} to {@code topic} per call:
+     * 1 on SEND_OK, 0 otherwise. The first failure of the run (one per call of this method) is printed.
+     */
+    public static AsyncSend classicAsync(DefaultMQProducer producer, String topic, byte[] body) {
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        return done -> producer.send(new Message(topic, body), new SendCallback() {
+            @Override
+            public void onSuccess(SendResult r) {
+                done.accept(r.getSendStatus() == SendStatus.SEND_OK ? 1 : 0);
+            }
+
+            @Override
+            public void onException(Throwable e) {
+                if (failedOnce.compareAndSet(false, true)) {
+                    System.out.println("   first failed send of this run: " + e);
+                }
+                done.accept(0);
+            }
+        });
     }
 
     /** {@code threads} threads calling {@code send} back to back for {@code length}. */

@@ -13,8 +13,6 @@ import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendCallback;
-import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.UtilAll;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
@@ -197,17 +195,7 @@ public class NetworkTuning {
         DefaultMQProducer producer = producer(rocketmq, topic, settings);
         try {
             producer.send(new Message(topic, body));
-            return LoadRun.async(name, body.length, length, window, done -> producer.send(new Message(topic, body), new SendCallback() {
-                @Override
-                public void onSuccess(SendResult r) {
-                    done.accept(r.getSendStatus() == SendStatus.SEND_OK ? 1 : 0);
-                }
-
-                @Override
-                public void onException(Throwable e) {
-                    done.accept(0);
-                }
-            }));
+            return LoadRun.async(name, body.length, length, window, LoadRun.classicAsync(producer, topic, body));
         } finally {
             producer.shutdown();
         }

@@ -16,7 +16,6 @@ import learn.rocketmq.stack.RocketMQCluster;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
@@ -220,17 +219,7 @@ public class ProducerTuning {
         throws Exception {
         DefaultMQProducer producer = producer(rocketmq, topic, 4096);
         try {
-            return LoadRun.async(name, body.length, length, window, done -> producer.send(new Message(topic, body), new SendCallback() {
-                @Override
-                public void onSuccess(SendResult r) {
-                    done.accept(r.getSendStatus() == SendStatus.SEND_OK ? 1 : 0);
-                }
-
-                @Override
-                public void onException(Throwable e) {
-                    done.accept(0);
-                }
-            }));
+            return LoadRun.async(name, body.length, length, window, LoadRun.classicAsync(producer, topic, body));
         } finally {
             producer.shutdown();
         }
