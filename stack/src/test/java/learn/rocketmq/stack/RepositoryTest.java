@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class RepositoryTest {
 
     private static final List<String> LESSON_MODULES =
-        List.of("phase3-basics", "phase4-advanced", "phase5-production", "phase6-internals", "phase7-patterns", "projects");
+        List.of("phase3-basics", "phase4-advanced", "phase5-production", "phase6-internals", "phase7-patterns", "projects", "spring-boot");
 
     private static Path root;
     private static List<Path> lessons;
