@@ -28,8 +28,25 @@ public final class RocketMQBoot {
         return properties;
     }
 
+    /**
+     * The properties for the 5.x starter ({@code rocketmq-v5-client-spring-boot-starter}), which
+     * talks gRPC to the proxy: its producer's and push consumers' endpoints. Only its lessons set
+     * them: the starter makes a producer wherever {@code rocketmq.producer.endpoints} is set.
+     */
+    public static Map<String, String> grpcProperties(RocketMQ rocketmq) {
+        Map<String, String> properties = properties(rocketmq);
+        properties.put("rocketmq.producer.endpoints", rocketmq.requireProxy());
+        properties.put("rocketmq.push-consumer.endpoints", rocketmq.requireProxy());
+        return properties;
+    }
+
     /** Starts the application {@code app} against {@code rocketmq}; close it to stop its clients. */
     public static ConfigurableApplicationContext run(Class<?> app, RocketMQ rocketmq) {
-        return new SpringApplicationBuilder(app).properties(Map.copyOf(properties(rocketmq))).run();
+        return run(app, properties(rocketmq));
+    }
+
+    /** Starts the application {@code app} with {@code properties} (lowest precedence, as defaults). */
+    public static ConfigurableApplicationContext run(Class<?> app, Map<String, String> properties) {
+        return new SpringApplicationBuilder(app).properties(Map.copyOf(properties)).run();
     }
 }
