@@ -31,7 +31,7 @@ import org.springframework.stereotype.Service;
  * <p>Run it: {@code ./lesson ListenerModes} (a few seconds).
  */
 @SpringBootApplication
-@Import(StackClients.class) // this project's shared client settings (not needed in your own application)
+@Import(StackClients.class) // this project's client settings, and where a new group starts: see StackClients
 @Service
 public class ListenerModes {
 
