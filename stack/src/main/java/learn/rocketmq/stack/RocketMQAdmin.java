@@ -37,7 +37,15 @@ public final class RocketMQAdmin implements AutoCloseable {
 
     /** Connects to the NameServer of {@code rocketMQ}. Close it when done. */
     public static RocketMQAdmin connect(RocketMQ rocketMQ) {
-        DefaultMQAdminExt admin = new DefaultMQAdminExt(5000);
+        return connect(rocketMQ, null);
+    }
+
+    /**
+     * Connects with {@code credentials} on every request (ACL 2.0: an {@code AclClientRPCHook} of
+     * an admin user), for brokers with {@code authenticationEnabled}. Close it when done.
+     */
+    public static RocketMQAdmin connect(RocketMQ rocketMQ, org.apache.rocketmq.remoting.RPCHook credentials) {
+        DefaultMQAdminExt admin = credentials == null ? new DefaultMQAdminExt(5000) : new DefaultMQAdminExt(credentials, 5000);
         admin.setNamesrvAddr(rocketMQ.nameServer());
         admin.setInstanceName("admin-" + UUID.randomUUID());
         try {

@@ -390,6 +390,8 @@ public final class ServerMain {
         settings.stringPropertyNames().stream().filter(k -> k.startsWith("proxy."))
             .forEach(k -> proxySettings.setProperty(k.substring("proxy.".length()), settings.getProperty(k)));
         MixAll.properties2Object(proxySettings, proxyConfig);
+        // ACL 2.0 keys (proxy.authenticationEnabled, ...) are the proxy's AuthConfig, not its ProxyConfig.
+        MixAll.properties2Object(proxySettings, ConfigurationManager.getAuthConfig());
         return proxyConfig;
     }
 
