@@ -151,7 +151,11 @@ public final class RocketMQCluster implements AutoCloseable {
             return this;
         }
 
-        /** A setting for every broker (broker.conf keys; {@code proxy.}-prefixed for the proxy). */
+        /**
+         * A setting for every broker (broker.conf keys; {@code proxy.}-prefixed for the proxy).
+         * {@code tls.*} keys ({@code tls.server.mode}, {@code tls.server.certPath}, ...) are JVM
+         * system properties of the brokers and the NameServers.
+         */
         public Topology set(String key, String value) {
             brokerSettings.put(key, value);
             return this;
@@ -253,7 +257,7 @@ public final class RocketMQCluster implements AutoCloseable {
             List<Supplier<RocketMQServer>> first = new ArrayList<>();
             for (int i = 1; i <= t.nameServers; i++) {
                 String name = "namesrv-" + i;
-                first.add(() -> server(RocketMQServer.Role.NAMESRV, name, Map.of(), List.of("--role", "namesrv")));
+                first.add(() -> server(RocketMQServer.Role.NAMESRV, name, tlsSettings(t), List.of("--role", "namesrv")));
             }
             first.addAll(controllerStarts(t));
             for (RocketMQServer server : all(pool, first)) {
@@ -427,6 +431,12 @@ public final class RocketMQCluster implements AutoCloseable {
         }
         return server(RocketMQServer.Role.BROKER, group + "-" + brokerId, settings, List.of("--role", "broker", "--namesrv", namesrv),
             groupJvmOptions.getOrDefault(group, jvmOptions));
+    }
+
+    /** The tls.* settings (mode, certificate): the NameServers take them too, one TLS set-up for the deployment. */
+    private static Map<String, String> tlsSettings(Topology t) {
+        return t.brokerSettings.entrySet().stream().filter(e -> e.getKey().startsWith("tls."))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private static Map<String, String> proxySettings(Topology t) {

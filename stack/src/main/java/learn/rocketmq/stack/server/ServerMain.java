@@ -147,6 +147,14 @@ public final class ServerMain {
         if (tlsDir != null) {
             ServerCertificate.usePermissiveTls(tlsDir); // before any server class reads the TLS settings
         }
+        // TLS settings of a topology (tls.server.mode=enforcing, tls.server.certPath, ...; for the
+        // proxy proxy.tls.*) are JVM-wide system properties, read once (TlsSystemConfig): set them now.
+        for (String key : overrides.stringPropertyNames()) {
+            String name = key.startsWith("proxy.tls.") ? key.substring("proxy.".length()) : key;
+            if (name.startsWith("tls.")) {
+                System.setProperty(name, overrides.getProperty(key));
+            }
+        }
         PrintStream out = System.out;
         if (clusterMember) {
             // A server of a cluster: a stop (SIGTERM) is graceful (the broker unregisters, persists
