@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import learn.rocketmq.stack.RocketMQCluster;
+import learn.rocketmq.stack.RocketMQExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,5 +52,22 @@ class SecurityTest {
         assertThat(outcomes.get("create a topic as rocketmq (SUPER)")).isEqualTo("created");
         assertThat(outcomes.get("create a topic without credentials")).startsWith("refused: CODE 16");
         assertThat(outcomes.get("update the broker's config without credentials")).startsWith("refused: CODE 16");
+    }
+
+    @Test
+    void anyoneWhoReachesAPortMayReconfigureWhatNoAclGuards() throws Exception {
+        Map<String, String> outcomes = NetworkExposure.run(RocketMQExtension.shared(), cluster);
+
+        assertThat(outcomes.get("broker without ACL: updateBrokerConfig")).startsWith("accepted");
+        assertThat(outcomes.get("broker with ACL: updateBrokerConfig")).startsWith("refused: CODE 16");
+        assertThat(outcomes.get("NameServer: updateNameServerConfig")).as("the NameServer has no ACL").startsWith("accepted");
+        assertThat(outcomes.get("NameServer: updateNameServerConfig configStorePath")).as("its black list").startsWith("refused");
+        // The stack binds remoting ports to loopback; the HA port and the proxy cannot be bound.
+        String brokerPort = cluster.master("broker-a").address().replaceAll(".*:", "");
+        assertThat(outcomes.get("listening: broker-a-0")).as("remoting on loopback, the HA port on every interface")
+            .containsPattern("127\\.0\\.0\\.1\\]?:" + brokerPort + "\\b").containsPattern("(0\\.0\\.0\\.0|\\[::\\]):\\d+");
+        assertThat(outcomes.get("listening: namesrv-1")).as("the NameServer on loopback").contains("127.0.0.1").doesNotContain("[::]:");
+        assertThat(outcomes.get("listening: proxy").split(" ")).as("the proxy's ports, every interface")
+            .allMatch(a -> a.startsWith("[::]:") || a.startsWith("0.0.0.0:"));
     }
 }
