@@ -20,7 +20,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * with {@code *}) x actions ({@code Pub}, {@code Sub}, ...) x source IPs x decision (Allow or
  * Deny); an explicit Deny wins over any Allow, and what no policy allows is refused. The user
  * {@code orders-app} may publish to every topic starting with {@code Orders} except
- * {@code OrdersAudit}, and subscribe to {@code Orders} as group {@code billing} only. Each case
+ * {@code OrdersAudit}, subscribe to {@code Orders} as group {@code billing} only, and publish to
+ * {@code Payroll} from the 10.0.0.0/8 network only (a policy's source IPs). Each case
  * prints what the client got: {@code SEND_OK}, messages, or the broker's refusal.
  * Roadmap: 6.5 Security: ACL (Access Control List).
  *
@@ -50,8 +51,11 @@ public class AclAuthorization {
             api.createAcl(broker, "User:" + USER, List.of("Topic:Orders*"), List.of("Pub"), null, "Allow");
             api.createAcl(broker, "User:" + USER, List.of("Topic:OrdersAudit"), List.of("Pub"), null, "Deny");
             api.createAcl(broker, "User:" + USER, List.of("Topic:Orders", "Group:billing"), List.of("Sub"), null, "Allow");
+            // Payroll: allowed from the office network only; this lesson's client comes from 127.0.0.1.
+            api.createAcl(broker, "User:" + USER, List.of("Topic:Payroll"), List.of("Pub"), List.of("10.0.0.0/8"), "Allow");
         }
-        System.out.printf("User %s: Pub on Topic:Orders* (Allow), Pub on Topic:OrdersAudit (Deny), Sub on Topic:Orders with Group:billing (Allow).%n", USER);
+        System.out.printf("User %s: Pub on Topic:Orders* (Allow), Pub on Topic:OrdersAudit (Deny), Sub on Topic:Orders with"
+            + " Group:billing (Allow), Pub on Topic:Payroll from 10.0.0.0/8 (Allow).%n", USER);
 
         // 2. The user's clients, signing every request.
         Map<String, String> outcomes = new LinkedHashMap<>();

@@ -33,7 +33,8 @@ class SecurityTest {
         assertThat(outcomes.get("send to Orders")).isEqualTo("SEND_OK");
         assertThat(outcomes.get("send to OrdersArchive")).as("the prefix Orders*").isEqualTo("SEND_OK");
         assertThat(outcomes.get("send to OrdersAudit")).as("Deny wins over Orders*").startsWith("refused: CODE 16");
-        assertThat(outcomes.get("send to Payroll")).as("no policy").startsWith("refused: CODE 16");
+        assertThat(outcomes.get("send to Payroll")).as("allowed from 10.0.0.0/8 only, sent from 127.0.0.1")
+            .startsWith("refused: CODE 16").contains("from 127.0.0.1");
         assertThat(outcomes.get("consume Orders as group billing")).startsWith("received \"order for Orders\"");
         assertThat(outcomes.get("consume Orders as group analytics")).as("a group no policy names").doesNotStartWith("received");
     }
