@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
@@ -60,7 +61,7 @@ public class AclAuthorization {
         // 2. The user's clients, signing every request.
         Map<String, String> outcomes = new LinkedHashMap<>();
         DefaultMQProducer producer = new DefaultMQProducer("orders-app-producer", SecuredBroker.credentials(USER, PASSWORD));
-        producer.setNamesrvAddr(rocketmq.nameServer());
+        Clients.configure(producer, rocketmq);
         producer.start();
         try {
             for (String topic : List.of("Orders", "OrdersArchive", "OrdersAudit", "Payroll")) {
@@ -84,7 +85,7 @@ public class AclAuthorization {
      */
     private static String consumeOne(RocketMQ rocketmq, String group) throws Exception {
         DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group, SecuredBroker.credentials(USER, PASSWORD));
-        consumer.setNamesrvAddr(rocketmq.nameServer());
+        Clients.configure(consumer, rocketmq);
         consumer.setConsumeFromWhere(org.apache.rocketmq.common.consumer.ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.subscribe("Orders", "*");
         consumer.start();

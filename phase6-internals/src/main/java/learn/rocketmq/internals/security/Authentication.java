@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
@@ -17,7 +18,6 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.remoting.RPCHook;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
  * ACL 2.0 authentication. The classic client's {@code AclClientRPCHook} puts the access key
@@ -25,10 +25,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * every request; the broker recomputes it. The 5.x client signs its gRPC calls the same way with
  * a {@code SessionCredentialsProvider}, and the proxy checks them. The same send with the right password, a wrong one,
  * an unknown user and no credentials at all; then admin operations: creating a topic as a NORMAL
- * user, as the SUPER user and with no credentials, and an unauthenticated {@code updateBrokerConfig},
- * the request CVE-2023-33246 abused on brokers up to 5.1.0 that anyone could reach (ACL on, it
- * is refused; keep broker and NameServer ports off the internet all the same). What each client
- * gets is printed as it gets it.
+ * user, as the SUPER user and with no credentials ({@link NetworkExposure}: what an anonymous
+ * request may do where no ACL guards). What each client gets is printed as it gets it.
  * Roadmap: 6.5 Security: Authentication.
  *
  * <p>Run it: {@code ./lesson Authentication} (starts its own secured broker, about 15 s).
@@ -64,21 +62,6 @@ public class Authentication {
         outcomes.put("create a topic as " + SecuredBroker.ADMIN + " (SUPER)",
             createTopic(rocketmq, broker, SecuredBroker.credentials(SecuredBroker.ADMIN, SecuredBroker.ADMIN_PASSWORD), "BySuperUser"));
         outcomes.put("create a topic without credentials", createTopic(rocketmq, broker, null, "ByAnybody"));
-        // What CVE-2023-33246 used on brokers up to 5.1.0: an unauthenticated updateBrokerConfig.
-        outcomes.put("update the broker's config without credentials", Outcomes.of(() -> {
-            DefaultMQAdminExt anonymous = new DefaultMQAdminExt(5000);
-            anonymous.setNamesrvAddr(rocketmq.nameServer());
-            anonymous.setInstanceName("admin-anonymous");
-            anonymous.start();
-            try {
-                java.util.Properties change = new java.util.Properties();
-                change.setProperty("brokerPermission", "4"); // harmless here, refused anyway
-                anonymous.updateBrokerConfig(broker, change);
-                return "updated";
-            } finally {
-                anonymous.shutdown();
-            }
-        }));
         outcomes.forEach((what, outcome) -> System.out.printf("%-48s -> %s%n", what, outcome));
         return outcomes;
     }
@@ -86,7 +69,7 @@ public class Authentication {
     private static String send(RocketMQ rocketmq, RPCHook credentials) throws Exception {
         DefaultMQProducer producer = credentials == null ? new DefaultMQProducer("shipping-producer")
             : new DefaultMQProducer("shipping-producer", credentials);
-        producer.setNamesrvAddr(rocketmq.nameServer());
+        Clients.configure(producer, rocketmq);
         producer.setRetryTimesWhenSendFailed(0); // one attempt: the refusal, not a retry of it
         producer.start();
         try {
@@ -114,18 +97,12 @@ public class Authentication {
         }
     }
 
-    private static String createTopic(RocketMQ rocketmq, String broker, RPCHook credentials, String topic) throws Exception {
-        DefaultMQAdminExt admin = credentials == null ? new DefaultMQAdminExt(5000) : new DefaultMQAdminExt(credentials, 5000);
-        admin.setNamesrvAddr(rocketmq.nameServer());
-        admin.setInstanceName("admin-" + topic);
-        admin.start();
-        try {
+    private static String createTopic(RocketMQ rocketmq, String broker, RPCHook credentials, String topic) {
+        try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq, credentials)) { // null: no credentials at all
             return Outcomes.of(() -> {
-                admin.createAndUpdateTopicConfig(broker, new org.apache.rocketmq.common.TopicConfig(topic, 2, 2));
+                admin.api().createAndUpdateTopicConfig(broker, new org.apache.rocketmq.common.TopicConfig(topic, 2, 2));
                 return "created";
             });
-        } finally {
-            admin.shutdown();
         }
     }
 }

@@ -8,7 +8,6 @@ import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.RocketMQCluster;
 import learn.rocketmq.stack.RocketMQServer;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
  * What a RocketMQ port open to a network allows, asked without credentials, as an attacker would:
@@ -66,35 +65,20 @@ public class NetworkExposure {
     }
 
     private static String updateBroker(RocketMQ rocketmq, String broker) throws Exception {
-        DefaultMQAdminExt anonymous = anonymous(rocketmq);
-        try {
+        try (RocketMQAdmin anonymous = RocketMQAdmin.connect(rocketmq)) { // no credentials
             Properties change = new Properties();
-            change.setProperty("brokerPermission", anonymous.getBrokerConfig(broker).getProperty("brokerPermission"));
-            anonymous.updateBrokerConfig(broker, change);
+            change.setProperty("brokerPermission", anonymous.api().getBrokerConfig(broker).getProperty("brokerPermission"));
+            anonymous.api().updateBrokerConfig(broker, change);
             return "accepted (brokerPermission set to " + change.getProperty("brokerPermission") + ", the value it had)";
-        } finally {
-            anonymous.shutdown();
         }
     }
 
     private static String updateNameServer(RocketMQ rocketmq, String key, String value) throws Exception {
-        DefaultMQAdminExt anonymous = anonymous(rocketmq);
-        try {
+        try (RocketMQAdmin anonymous = RocketMQAdmin.connect(rocketmq)) { // no credentials
             Properties change = new Properties();
             change.setProperty(key, value);
-            anonymous.updateNameServerConfig(change, List.of(rocketmq.nameServer()));
+            anonymous.api().updateNameServerConfig(change, List.of(rocketmq.nameServer()));
             return "accepted (" + key + "=" + value + ")";
-        } finally {
-            anonymous.shutdown();
         }
-    }
-
-    /** An admin client with no credentials at all. */
-    private static DefaultMQAdminExt anonymous(RocketMQ rocketmq) throws Exception {
-        DefaultMQAdminExt admin = new DefaultMQAdminExt(5000);
-        admin.setNamesrvAddr(rocketmq.nameServer());
-        admin.setInstanceName("anonymous-" + System.nanoTime());
-        admin.start();
-        return admin;
     }
 }

@@ -86,6 +86,11 @@ public final class ChannelConsumer implements AutoCloseable {
         consumer.start();
     }
 
+    /** The channel's name: email, sms, push. */
+    public String name() {
+        return channel.name();
+    }
+
     public static String group(String channel) {
         return "notify-" + channel;
     }

@@ -4,6 +4,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,63 +71,62 @@ public class NotificationService {
         try (ProviderGateway smsProvider = new ProviderGateway(); ProviderGateway pushProvider = new ProviderGateway();
              Deliveries deliveries = new Deliveries(database)) {
             // 1. One consumer group per channel, each with its own quota and retries.
-            List<ChannelConsumer> channels = List.of(
-                new ChannelConsumer(rocketmq, TOPIC, new EmailChannel("127.0.0.1", smtp.getSmtp().getPort()), 50, 3, deliveries),
-                new ChannelConsumer(rocketmq, TOPIC, new HttpChannel("sms", smsProvider.endpoint()), SMS_PER_SECOND, 3, deliveries),
-                new ChannelConsumer(rocketmq, TOPIC, new HttpChannel("push", pushProvider.endpoint()), 50, 16, deliveries));
-            pushProvider.setDown(true);
-            System.out.println("The push provider is down.");
-
-            // 2. The notifications; n-3 twice, as a producer's retry after a lost answer would.
-            DefaultMQProducer producer = Clients.configure(new DefaultMQProducer("notification-producer"), rocketmq);
-            producer.start();
-            String run = String.valueOf(System.currentTimeMillis());
+            List<ChannelConsumer> channels = new ArrayList<>();
             try {
-                for (int i = 1; i <= NOTIFICATIONS; i++) {
-                    Map<String, String> to = new LinkedHashMap<>();
-                    to.put("email", "user" + i + "@example.com");
-                    to.put("sms", i == 7 ? BAD_NUMBER : "+4915100000" + (10 + i));
-                    to.put("push", "device-" + i);
-                    Notification n = new Notification(run + "-n-" + i, "Order " + i + " has shipped", to);
-                    producer.send(n.toMessage(TOPIC));
-                    if (i == 3) {
+                channels.add(new ChannelConsumer(rocketmq, TOPIC, new EmailChannel("127.0.0.1", smtp.getSmtp().getPort()), 50, 3, deliveries));
+                channels.add(new ChannelConsumer(rocketmq, TOPIC, new HttpChannel("sms", smsProvider.endpoint()), SMS_PER_SECOND, 3, deliveries));
+                channels.add(new ChannelConsumer(rocketmq, TOPIC, new HttpChannel("push", pushProvider.endpoint()), 50, 16, deliveries));
+                pushProvider.setDown(true);
+                System.out.println("The push provider is down.");
+
+                // 2. The notifications; n-3 twice, as a producer's retry after a lost answer would.
+                DefaultMQProducer producer = Clients.configure(new DefaultMQProducer("notification-producer"), rocketmq);
+                producer.start();
+                String run = String.valueOf(System.currentTimeMillis());
+                try {
+                    for (int i = 1; i <= NOTIFICATIONS; i++) {
+                        Map<String, String> to = new LinkedHashMap<>();
+                        to.put("email", "user" + i + "@example.com");
+                        to.put("sms", i == 7 ? BAD_NUMBER : "+4915100000" + (10 + i));
+                        to.put("push", "device-" + i);
+                        Notification n = new Notification(run + "-n-" + i, "Order " + i + " has shipped", to);
                         producer.send(n.toMessage(TOPIC));
+                        if (i == 3) {
+                            producer.send(n.toMessage(TOPIC));
+                        }
                     }
+                } finally {
+                    producer.shutdown();
                 }
+                System.out.printf("Sent %d notifications (n-3 twice) to email, SMS and push.%n", NOTIFICATIONS);
+
+                // 3. Email and SMS finish while push is still failing.
+                boolean done = Wait.until(Duration.ofSeconds(60), "email and SMS delivered", () ->
+                    smtp.getReceivedMessages().length >= NOTIFICATIONS && channels.get(1).delivered() + channels.get(1).deadLettered() >= NOTIFICATIONS);
+                boolean pushFailingMeanwhile = pushProvider.refusedWhileDown() > 0;
+                System.out.printf("Email and SMS done (%s) while push has been refused %d times.%n", done, pushProvider.refusedWhileDown());
+
+                // 4. Push recovers: its retries go out.
+                pushProvider.setDown(false);
+                System.out.println("The push provider is back.");
+                Wait.until(Duration.ofSeconds(120), "every push delivered", () -> channels.get(2).delivered() >= NOTIFICATIONS);
+
+                long dlq;
+                try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
+                    Wait.until(Duration.ofSeconds(30), "the bad SMS in its DLQ", () -> admin.storedMessages(smsDlq) > dlqBefore);
+                    dlq = admin.storedMessages(smsDlq) - dlqBefore;
+                }
+                Map<String, Integer> emails = new LinkedHashMap<>();
+                for (MimeMessage mail : smtp.getReceivedMessages()) {
+                    emails.merge(mail.getHeader(EmailChannel.ID_HEADER)[0], 1, Integer::sum);
+                }
+                Map<String, Integer> dropped = new LinkedHashMap<>();
+                channels.forEach(c -> dropped.put(c.name(), c.duplicates()));
+                return new Result(emails, smsProvider.accepted(), pushProvider.accepted(), pushProvider.refusedWhileDown(),
+                    done && pushFailingMeanwhile, smsProvider.rejected(), dlq, channels.get(1).permitsAt(), dropped);
             } finally {
-                producer.shutdown();
+                channels.forEach(ChannelConsumer::close); // also when a step fails
             }
-            System.out.printf("Sent %d notifications (n-3 twice) to email, SMS and push.%n", NOTIFICATIONS);
-
-            // 3. Email and SMS finish while push is still failing.
-            boolean done = Wait.until(Duration.ofSeconds(60), "email and SMS delivered", () ->
-                smtp.getReceivedMessages().length >= NOTIFICATIONS && channels.get(1).delivered() + channels.get(1).deadLettered() >= NOTIFICATIONS);
-            boolean pushFailingMeanwhile = pushProvider.refusedWhileDown() > 0;
-            System.out.printf("Email and SMS done (%s) while push has been refused %d times.%n", done, pushProvider.refusedWhileDown());
-
-            // 4. Push recovers: its retries go out.
-            pushProvider.setDown(false);
-            System.out.println("The push provider is back.");
-            Wait.until(Duration.ofSeconds(120), "every push delivered", () -> channels.get(2).delivered() >= NOTIFICATIONS);
-
-            long dlq;
-            try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-                Wait.until(Duration.ofSeconds(30), "the bad SMS in its DLQ", () -> admin.storedMessages(smsDlq) > dlqBefore);
-                dlq = admin.storedMessages(smsDlq) - dlqBefore;
-            }
-            Map<String, Integer> emails = new LinkedHashMap<>();
-            for (MimeMessage mail : smtp.getReceivedMessages()) {
-                emails.merge(mail.getHeader(EmailChannel.ID_HEADER)[0], 1, Integer::sum);
-            }
-            List<String> names = List.of("email", "sms", "push");
-            Map<String, Integer> dropped = new LinkedHashMap<>();
-            for (int i = 0; i < 3; i++) {
-                dropped.put(names.get(i), channels.get(i).duplicates());
-            }
-            Result result = new Result(emails, smsProvider.accepted(), pushProvider.accepted(), pushProvider.refusedWhileDown(),
-                done && pushFailingMeanwhile, smsProvider.rejected(), dlq, channels.get(1).permitsAt(), dropped);
-            channels.forEach(ChannelConsumer::close);
-            return result;
         } finally {
             smtp.stop();
         }
