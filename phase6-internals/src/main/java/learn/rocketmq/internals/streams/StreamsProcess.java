@@ -1,0 +1,118 @@
+package learn.rocketmq.internals.streams;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import learn.rocketmq.stack.Wait;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+
+/**
+ * A RocketMQ Streams application of the {@code streams-apps} module, run in a JVM of its own: Streams
+ * 1.1.1 is built on the 5.0.0 client and cannot share this JVM's class path (5.5.0 client). Its class
+ * path is the one that module's build wrote to {@code streams.classpath}; it talks to the same broker
+ * as the lesson, over the same protocol, which is what its lessons' tests prove. Output (its log and
+ * the 5.0.0 client's) goes to a file.
+ */
+public final class StreamsProcess implements AutoCloseable {
+
+    private static final String LISTING = "learn/rocketmq/streams/streams.classpath";
+
+    private final Process process;
+    private final Path output;
+    private final String job;
+
+    private StreamsProcess(Process process, Path output, String job) {
+        this.process = process;
+        this.output = output;
+        this.job = job;
+    }
+
+    /** Starts {@code mainClass} of streams-apps with {@code --namesrv --job} and {@code args}; returns once it runs. */
+    public static StreamsProcess start(String mainClass, String nameServer, String job, List<String> args, Path outputDir) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Dlogback.configurationFile=learn/rocketmq/streams/streams-logback.xml",
+            "-Dstreams.log.level=" + System.getProperty("streams.log.level", "WARN"), "-Drocketmq.client.logRoot=" + outputDir.resolve("client-logs-" + job),
+            "-cp", classPath(), mainClass, "--namesrv", nameServer, "--job", job));
+        command.addAll(args);
+        Path output = outputDir.resolve(job + ".out");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        StreamsProcess streams = new StreamsProcess(process, output, job);
+        if (!Wait.until(Duration.ofSeconds(60), "Streams job " + job + " to start",
+            () -> !process.isAlive() || Files.readString(output).contains("[streams] " + job + " running")) || !process.isAlive()) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Streams job " + job + " did not start; its output:\n" + Files.readString(output));
+        }
+        return streams;
+    }
+
+    /**
+     * Sends {@code probe} to {@code topic} every 200 ms until the job says it consumes (its source starts
+     * at the group's last offset, fixed at its first pull: records sent before may be skipped). What
+     * the lesson sends afterwards is read in full. Returns how many probes were sent.
+     */
+    public int awaitConsuming(DefaultMQProducer producer, String topic, String probe) throws Exception {
+        int[] sent = {0};
+        if (!Wait.until(Duration.ofSeconds(60), "Streams job " + job + " to consume", () -> {
+            if (output().contains("[streams] " + job + " consuming")) {
+                return true;
+            }
+            if (sent[0] == 0 || sent[0] * 200L < (System.nanoTime() - probeStart) / 1_000_000) {
+                producer.send(new Message(topic, probe.getBytes(StandardCharsets.UTF_8)));
+                sent[0]++;
+            }
+            return false;
+        })) {
+            throw new IllegalStateException("Streams job " + job + " consumed nothing in 60 s; its output: " + output);
+        }
+        return sent[0];
+    }
+
+    private final long probeStart = System.nanoTime();
+
+    /** Stops it cleanly (its standard input closed): Streams commits its state and offsets. */
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            process.getOutputStream().close();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("Streams job " + job + " did not stop in 60 s; its output: " + output);
+            }
+        }
+    }
+
+    /** Kills it (SIGKILL): whatever it had not committed is lost. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Its output so far. */
+    public String output() throws IOException {
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    /** streams-apps' classes (a directory in a build, a jar when installed), then the jars its build listed. */
+    static String classPath() throws IOException {
+        URL listing = StreamsProcess.class.getClassLoader().getResource(LISTING);
+        if (listing == null) {
+            throw new IllegalStateException(LISTING + " not found: build the streams-apps module (./mvnw install -DskipTests)");
+        }
+        String url = listing.toString();
+        String classes;
+        if (url.startsWith("jar:file:")) {
+            classes = Path.of(java.net.URI.create(url.substring(4, url.indexOf("!/")))).toString();
+        } else {
+            classes = Path.of(java.net.URI.create(url.substring(0, url.length() - LISTING.length()))).toString();
+        }
+        try (var in = listing.openStream()) {
+            return classes + java.io.File.pathSeparator + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+}

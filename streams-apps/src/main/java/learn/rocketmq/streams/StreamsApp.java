@@ -1,0 +1,59 @@
+package learn.rocketmq.streams;
+
+import java.util.List;
+import java.util.Properties;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.streams.core.RocketMQStream;
+
+/**
+ * What every Streams application here takes from its command line (NameServer, job id, source and
+ * sink topics) and how it runs: started, then stopped when its standard input closes (the lesson's
+ * clean stop) or the JVM is killed (the lesson's crash).
+ */
+public record StreamsApp(String nameServer, String job, String source, String sink, List<String> args) {
+
+    public static StreamsApp from(String[] args) {
+        return new StreamsApp(option(args, "--namesrv"), option(args, "--job"), option(args, "--source"), option(args, "--sink"), List.of(args));
+    }
+
+    /** The NameServer, for RocketMQStream's clients; more settings are added by the application. */
+    public Properties properties() {
+        Properties properties = new Properties();
+        properties.put(MixAll.NAMESRV_ADDR_PROPERTY, nameServer);
+        return properties;
+    }
+
+    /**
+     * Called on each record the source hands over ({@code RStream.foreach}): the first one tells the
+     * lesson that the job consumes. Streams 1.1.1's source starts at a new group's last offset, found
+     * only once the first pull happens, so what is sent before that may be skipped: the lesson sends
+     * probe records until it reads this line, and its real records after.
+     */
+    public <T> void seen(T record) {
+        if (!consuming) {
+            consuming = true;
+            System.out.println("[streams] " + job + " consuming");
+        }
+    }
+
+    private static volatile boolean consuming;
+
+    public void run(RocketMQStream stream) throws Exception {
+        stream.start();
+        System.out.println("[streams] " + job + " running");
+        while (System.in.read() >= 0) {
+            // runs until the lesson closes standard input
+        }
+        stream.stop();
+        System.out.println("[streams] " + job + " stopped");
+        System.exit(0);
+    }
+
+    static String option(String[] args, String name) {
+        int i = List.of(args).indexOf(name);
+        if (i < 0 || i + 1 >= args.length) {
+            throw new IllegalArgumentException("missing " + name + " (arguments: --namesrv HOST:PORT --job ID --source TOPIC --sink TOPIC)");
+        }
+        return args[i + 1];
+    }
+}
