@@ -26,17 +26,29 @@ public record StreamsApp(String nameServer, String job, String source, String si
     /**
      * Called on each record the source hands over ({@code RStream.foreach}): the first one tells the
      * lesson that the job consumes. Streams 1.1.1's source starts at a new group's last offset, found
-     * only once the first pull happens, so what is sent before that may be skipped: the lesson sends
-     * probe records until it reads this line, and its real records after.
+     * only at its first pull, so what is sent before that may be skipped: the lesson sends probe
+     * records until it reads this line, and its real records after.
      */
     public <T> void seen(T record) {
-        if (!consuming) {
-            consuming = true;
-            System.out.println("[streams] " + job + " consuming");
+        announce("source");
+    }
+
+    /**
+     * The same behind {@code keyBy}: there records go through a shuffle topic (8 queues, chosen by the
+     * key's hash) whose consumer also starts at the last offset, so each key is announced the first
+     * time it comes out of the shuffle.
+     */
+    public void seenKey(Object key) {
+        announce("key " + key);
+    }
+
+    private void announce(String what) {
+        if (announced.add(what)) {
+            System.out.println("[streams] " + job + " consuming " + what);
         }
     }
 
-    private static volatile boolean consuming;
+    private static final java.util.Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public void run(RocketMQStream stream) throws Exception {
         stream.start();

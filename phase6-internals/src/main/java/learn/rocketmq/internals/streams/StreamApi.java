@@ -49,7 +49,7 @@ public class StreamApi {
             producer.start();
             try (StreamsProcess app = StreamsProcess.start("learn.rocketmq.streams.FilterMapSink", rocketmq.nameServer(), job,
                 List.of("--source", source, "--sink", sink), dir)) {
-                int probes = app.awaitConsuming(producer, source, "probe,probe,0");
+                int probes = app.awaitConsuming(producer, source, java.util.Map.of("source", "probe,probe,0"));
                 System.out.printf("1. Streams job %s runs in its own JVM and consumes (%d probe orders sent until it did)%n", job, probes);
 
                 // 2. Ten orders, "id,customer,amount": six of 100 or more.

@@ -53,28 +53,32 @@ public final class StreamsProcess implements AutoCloseable {
     }
 
     /**
-     * Sends {@code probe} to {@code topic} every 200 ms until the job says it consumes (its source starts
-     * at the group's last offset, fixed at its first pull: records sent before may be skipped). What
-     * the lesson sends afterwards is read in full. Returns how many probes were sent.
+     * Sends each probe record to {@code topic} every 200 ms until the job says it consumes what the probe
+     * stands for ({@code "source"}, or {@code "key <k>"} behind a keyBy): Streams' consumers start at the
+     * group's last offset, fixed at their first pull, so records sent before may be skipped. What the
+     * lesson sends afterwards is read in full. Returns how many probes were sent.
      */
-    public int awaitConsuming(DefaultMQProducer producer, String topic, String probe) throws Exception {
+    public int awaitConsuming(DefaultMQProducer producer, String topic, java.util.Map<String, String> probes) throws Exception {
         int[] sent = {0};
-        if (!Wait.until(Duration.ofSeconds(60), "Streams job " + job + " to consume", () -> {
-            if (output().contains("[streams] " + job + " consuming")) {
+        long start = System.nanoTime();
+        if (!Wait.until(Duration.ofSeconds(60), "Streams job " + job + " to consume " + probes.keySet(), () -> {
+            String out = output();
+            java.util.List<String> waiting = probes.keySet().stream().filter(p -> !out.contains("[streams] " + job + " consuming " + p + "\n")).toList();
+            if (waiting.isEmpty()) {
                 return true;
             }
-            if (sent[0] == 0 || sent[0] * 200L < (System.nanoTime() - probeStart) / 1_000_000) {
-                producer.send(new Message(topic, probe.getBytes(StandardCharsets.UTF_8)));
-                sent[0]++;
+            if (sent[0] == 0 || (System.nanoTime() - start) / 1_000_000 >= 200L * sent[0] / probes.size()) {
+                for (String p : waiting) {
+                    producer.send(new Message(topic, probes.get(p).getBytes(StandardCharsets.UTF_8)));
+                    sent[0]++;
+                }
             }
             return false;
         })) {
-            throw new IllegalStateException("Streams job " + job + " consumed nothing in 60 s; its output: " + output);
+            throw new IllegalStateException("Streams job " + job + " did not consume " + probes.keySet() + " in 60 s; its output: " + output);
         }
         return sent[0];
     }
-
-    private final long probeStart = System.nanoTime();
 
     /** Stops it cleanly (its standard input closed): Streams commits its state and offsets. */
     @Override
