@@ -1,5 +1,6 @@
 package learn.rocketmq.internals.connect;
 
+import learn.rocketmq.clients.TopicContents;
 import com.alibaba.fastjson2.JSON;
 import com.alibaba.fastjson2.JSONArray;
 import com.alibaba.fastjson2.JSONObject;

@@ -1,5 +1,6 @@
 package learn.rocketmq.internals.connect;
 
+import learn.rocketmq.clients.TopicContents;
 import io.openmessaging.KeyValue;
 import io.openmessaging.connector.api.data.RecordOffset;
 import io.openmessaging.connector.api.data.RecordPartition;

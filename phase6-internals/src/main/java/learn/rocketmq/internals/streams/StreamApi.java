@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import learn.rocketmq.clients.Clients;
-import learn.rocketmq.internals.connect.TopicContents;
+import learn.rocketmq.clients.TopicContents;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;

@@ -1,4 +1,4 @@
-package learn.rocketmq.internals.connect;
+package learn.rocketmq.clients;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import learn.rocketmq.clients.Clients;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.UniqueNames;
+import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
@@ -17,20 +17,33 @@ import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
  * Every message a topic holds, read queue by queue from the first offset to the end, to count what
- * a connector sent (each message once: a message is its queue and queue offset). A new group with
+ * a connector or a stream job wrote (each message once: a message is its queue and queue offset). A new group with
  * {@code CONSUME_FROM_FIRST_OFFSET} starts at each queue's first message; a seek right after
- * {@code assign} could hand over messages from the old position too (see {@code LitePullConsumerAssign}).
+ * {@code assign} could hand over messages from the old position too (see the phase 3 lesson {@code LitePullConsumerAssign}).
  */
 public final class TopicContents {
 
     private TopicContents() {
     }
 
-    /** All messages of {@code topic}'s queues up to the end each had when called, in queue order, read within 30 s. */
+    /**
+     * All messages of {@code topic} stored before the call (acknowledged sends), in queue order, read
+     * within 30 s. A send is acknowledged once the commit log holds it; its queue's offset moves a
+     * moment later, when the broker's dispatcher has indexed it: so each broker's dispatcher is first
+     * waited for ({@code dispatchBehindBytes} 0), then the queues' end offsets are taken.
+     */
     public static List<MessageExt> readAll(RocketMQ rocketmq, String topic) throws Exception {
         Map<MessageQueue, Long> ends = new HashMap<>();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
-            for (var q : admin.api().examineTopicRouteInfo(topic).getQueueDatas()) {
+            var route = admin.api().examineTopicRouteInfo(topic);
+            for (var broker : route.getBrokerDatas()) {
+                String address = broker.getBrokerAddrs().get(0L);
+                if (address != null && !Wait.until(Duration.ofSeconds(10), broker.getBrokerName() + " to index what it stored",
+                    () -> "0".equals(admin.api().fetchBrokerRuntimeStats(address).getTable().get("dispatchBehindBytes")))) {
+                    throw new IllegalStateException(broker.getBrokerName() + " still indexing its commit log after 10 s: cannot read " + topic + " to its end");
+                }
+            }
+            for (var q : route.getQueueDatas()) {
                 for (int id = 0; id < q.getReadQueueNums(); id++) {
                     MessageQueue queue = new MessageQueue(topic, q.getBrokerName(), id);
                     ends.put(queue, admin.api().maxOffset(queue));
