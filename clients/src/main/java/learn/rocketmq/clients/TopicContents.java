@@ -39,7 +39,7 @@ public final class TopicContents {
             for (var broker : route.getBrokerDatas()) {
                 String address = broker.getBrokerAddrs().get(0L);
                 if (address != null && !Wait.until(Duration.ofSeconds(10), broker.getBrokerName() + " to index what it stored",
-                    () -> "0".equals(admin.api().fetchBrokerRuntimeStats(address).getTable().get("dispatchBehindBytes")))) {
+                    () -> dispatched(admin, address, topic))) {
                     throw new IllegalStateException(broker.getBrokerName() + " still indexing its commit log after 10 s: cannot read " + topic + " to its end");
                 }
             }
@@ -79,6 +79,22 @@ public final class TopicContents {
             messages.addAll(read.get(e.getKey()).values());
         }
         return messages;
+    }
+
+    /**
+     * Whether the broker at {@code address} has indexed everything it stored: its
+     * {@code dispatchBehindBytes} is 0. A broker started less than about a minute ago cannot answer
+     * (5.5.0's runtime stats fail with NoSuchElementException until its first stats sample); then
+     * the topic's end offsets unchanged over 100 ms stand in (the dispatcher runs every millisecond).
+     */
+    private static boolean dispatched(RocketMQAdmin admin, String address, String topic) throws Exception {
+        try {
+            return "0".equals(admin.api().fetchBrokerRuntimeStats(address).getTable().get("dispatchBehindBytes"));
+        } catch (Exception statsNotReady) {
+            long before = admin.storedMessages(topic);
+            Thread.sleep(100);
+            return admin.storedMessages(topic) == before;
+        }
     }
 
     /** How many times each message key occurs in {@code topic}. */
