@@ -35,6 +35,8 @@ public final class TopicContents {
     public static List<MessageExt> readAll(RocketMQ rocketmq, String topic) throws Exception {
         Map<MessageQueue, Long> ends = new HashMap<>();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
+            // A topic a broker created itself (a %DLQ% or %RETRY% topic) reaches the NameServer a moment later.
+            Wait.until(Duration.ofSeconds(10), topic + "'s route", () -> routed(admin, topic));
             var route = admin.api().examineTopicRouteInfo(topic);
             for (var broker : route.getBrokerDatas()) {
                 String address = broker.getBrokerAddrs().get(0L);
@@ -94,6 +96,14 @@ public final class TopicContents {
             long before = admin.storedMessages(topic);
             Thread.sleep(100);
             return admin.storedMessages(topic) == before;
+        }
+    }
+
+    private static boolean routed(RocketMQAdmin admin, String topic) {
+        try {
+            return !admin.api().examineTopicRouteInfo(topic).getQueueDatas().isEmpty();
+        } catch (Exception notYet) {
+            return false;
         }
     }
 

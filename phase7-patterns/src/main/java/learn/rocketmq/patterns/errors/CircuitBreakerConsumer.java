@@ -144,9 +144,9 @@ public class CircuitBreakerConsumer {
             consumers.add(retrying);
             consumers.add(guarded);
             String retryingDlq = MixAll.getDLQTopic(prefix + "-retrying");
-            Wait.until(Duration.ofSeconds(60), "the retrying consumer's " + payments + " dead letters", () -> stored(admin, retryingDlq) >= payments);
+            Wait.until(Duration.ofSeconds(60), "the retrying consumer's " + payments + " dead letters", () -> admin.storedMessages(retryingDlq) >= payments);
             System.out.printf("2. Service down: the retrying consumer called it %d times and sent %d payments to %s; through the breaker"
-                + " %d calls (%d failed probes), breaker %s%n", callsWhileDown.get("retrying").get(), stored(admin, retryingDlq), retryingDlq,
+                + " %d calls (%d failed probes), breaker %s%n", callsWhileDown.get("retrying").get(), admin.storedMessages(retryingDlq), retryingDlq,
                 callsWhileDown.get("breaker").get(), failedProbes.get(), breaker.getState());
 
             // 3. The service recovers: the next probe succeeds, the breaker closes, the consumer resumes.
@@ -154,10 +154,10 @@ public class CircuitBreakerConsumer {
             int probesDown = failedProbes.get();
             up[0] = true;
             Wait.until(Duration.ofSeconds(60), "every payment through the breaker", () -> paidByBreaker.size() >= payments);
-            long breakerDlq = stored(admin, MixAll.getDLQTopic(prefix + "-breaker"));
+            long breakerDlq = admin.storedMessages(MixAll.getDLQTopic(prefix + "-breaker"));
             System.out.printf("3. Service up: %d payments made through the breaker, %d dead letters; transitions %s%n", paidByBreaker.size(),
                 breakerDlq, transitions);
-            return new Result(callsWhileDown.get("retrying").get(), stored(admin, retryingDlq), breakerDown, breakerDlq, probesDown,
+            return new Result(callsWhileDown.get("retrying").get(), admin.storedMessages(retryingDlq), breakerDown, breakerDlq, probesDown,
                 Set.copyOf(paidByBreaker), List.copyOf(transitions));
         } finally {
             consumers.forEach(DefaultMQPushConsumer::shutdown);
@@ -194,14 +194,6 @@ public class CircuitBreakerConsumer {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private static long stored(RocketMQAdmin admin, String topic) {
-        try {
-            return admin.storedMessages(topic);
-        } catch (RuntimeException notYetRouted) {
-            return 0; // the broker creates a DLQ topic with its first dead letter
         }
     }
 }

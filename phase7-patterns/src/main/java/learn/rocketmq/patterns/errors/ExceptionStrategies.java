@@ -106,7 +106,7 @@ public class ExceptionStrategies {
                     }
                     String dlq = MixAll.getDLQTopic(group);
                     Wait.until(Duration.ofSeconds(30), "busy messages to pass and poison ones to reach the DLQ",
-                        () -> attempts.getOrDefault("busy-1", 0) >= 2 && attempts.getOrDefault("busy-2", 0) >= 2 && stored(admin, dlq) >= 2);
+                        () -> attempts.getOrDefault("busy-1", 0) >= 2 && attempts.getOrDefault("busy-2", 0) >= 2 && admin.storedMessages(dlq) >= 2);
                 } finally {
                     consumer.shutdown();
                 }
@@ -143,13 +143,5 @@ public class ExceptionStrategies {
         String text = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
         System.out.printf("   %s: \"%s\"%n", kind, text.length() > 140 ? text.substring(0, 140) + "..." : text);
         return kind;
-    }
-
-    private static long stored(RocketMQAdmin admin, String topic) {
-        try {
-            return admin.storedMessages(topic);
-        } catch (RuntimeException notYetRouted) {
-            return 0; // the broker creates a DLQ topic with its first dead letter
-        }
     }
 }
