@@ -10,10 +10,10 @@ import org.apache.rocketmq.streams.core.RocketMQStream;
  * sink topics) and how it runs: started, then stopped when its standard input closes (the lesson's
  * clean stop) or the JVM is killed (the lesson's crash).
  */
-public record StreamsApp(String nameServer, String job, String source, String sink, List<String> args) {
+public record StreamsApp(String nameServer, String job, String source, String sink) {
 
     public static StreamsApp from(String[] args) {
-        return new StreamsApp(option(args, "--namesrv"), option(args, "--job"), option(args, "--source"), option(args, "--sink"), List.of(args));
+        return new StreamsApp(option(args, "--namesrv"), option(args, "--job"), option(args, "--source"), option(args, "--sink"));
     }
 
     /** The NameServer, for RocketMQStream's clients; more settings are added by the application. */

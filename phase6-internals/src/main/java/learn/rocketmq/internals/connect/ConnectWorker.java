@@ -1,6 +1,5 @@
 package learn.rocketmq.internals.connect;
 
-import learn.rocketmq.clients.TopicContents;
 import com.alibaba.fastjson2.JSON;
 import com.alibaba.fastjson2.JSONArray;
 import com.alibaba.fastjson2.JSONObject;
@@ -34,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import learn.rocketmq.clients.Clients;
+import learn.rocketmq.clients.TopicContents;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;

@@ -1,6 +1,5 @@
 package learn.rocketmq.internals.connect;
 
-import learn.rocketmq.clients.TopicContents;
 import io.openmessaging.KeyValue;
 import io.openmessaging.connector.api.data.RecordOffset;
 import io.openmessaging.connector.api.data.RecordPartition;
@@ -13,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import learn.rocketmq.clients.TopicContents;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;

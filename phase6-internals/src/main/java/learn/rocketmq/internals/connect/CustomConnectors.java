@@ -1,6 +1,5 @@
 package learn.rocketmq.internals.connect;
 
-import learn.rocketmq.clients.TopicContents;
 import io.openmessaging.KeyValue;
 import io.openmessaging.connector.api.errors.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import learn.rocketmq.clients.TopicContents;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;

@@ -1,6 +1,5 @@
 package learn.rocketmq.internals.connect;
 
-import learn.rocketmq.clients.TopicContents;
 import io.openmessaging.connector.api.data.RecordOffset;
 import io.openmessaging.connector.api.data.RecordPartition;
 import java.sql.Connection;
@@ -9,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import learn.rocketmq.clients.TopicContents;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;

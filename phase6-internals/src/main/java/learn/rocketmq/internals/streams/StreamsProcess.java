@@ -92,11 +92,6 @@ public final class StreamsProcess implements AutoCloseable {
         }
     }
 
-    /** Kills it (SIGKILL): whatever it had not committed is lost. */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
-
     /** Its output so far. */
     public String output() throws IOException {
         return Files.readString(output, StandardCharsets.UTF_8);

@@ -3,7 +3,6 @@ package learn.rocketmq.internals.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQExtension;
