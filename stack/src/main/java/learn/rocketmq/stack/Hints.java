@@ -54,6 +54,16 @@ public final class Hints {
             return "The broker refused the credentials or the permission (ACL): check the access key, the secret and"
                 + " the user's ACL for this topic/group: " + firstLine(e);
         }
+        // Before the reachability check: "[TIMEOUT_CLEAN_QUEUE]broker busy" contains "timeout".
+        if (lower.contains("broker busy") || lower.contains("system busy")) {
+            return "The broker is busy and refused the message (flow control, code 2: a send waited too long in its queue or"
+                + " its page cache is busy); it is not stored: send it again after a pause and bound the sends in flight: "
+                + firstLine(e);
+        }
+        if (lower.contains("disk is full") || lower.contains("disk maybe full")) {
+            return "The broker's disk is full (above diskSpaceWarningLevelRatio, 90 %): it refuses every write until there is"
+                + " space again: " + firstLine(e);
+        }
         if (lower.contains("connect to") && lower.contains("failed") || lower.contains("connection refused")
             || lower.contains("remotingconnectexception") || lower.contains("unavailable")
             || lower.contains("sendtimeout") || lower.contains("remotingtimeoutexception")
