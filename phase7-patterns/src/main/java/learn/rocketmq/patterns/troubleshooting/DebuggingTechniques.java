@@ -39,7 +39,7 @@ import org.apache.rocketmq.tools.admin.api.TrackType;
  * consumerConnection -g billing}). Here: billing takes {@code Paid}, and the new checkout sent
  * order-7 as {@code Payed}. Other tools for other answers: {@code consumerProgress} (lag per queue,
  * {@code StuckOrderlyConsumer}), {@code consumerStatus -s} (a client's thread stacks, {@code
- * BottleneckIdentification}), the logs ({@code LogManagement}, phase 5). Run it: {@code ./lesson
+ * BottleneckIdentification}), the logs ({@code LogAnalysis}). Run it: {@code ./lesson
  * DebuggingTechniques}.
  */
 public class DebuggingTechniques {
