@@ -1,6 +1,8 @@
 package learn.rocketmq.patterns.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,12 @@ import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.message.Message;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Performance testing against a latency budget, and the mistake that makes most load tests lie:
@@ -31,7 +39,8 @@ import org.apache.rocketmq.common.message.Message;
  * open-loop test sends on a schedule whatever the answers, and times each message from when it
  * was due: every message that waited counts. Here both run side by side, at the same rate, on the
  * same broker, which is paused (SIGSTOP) for a second in the middle of the run: the closed loop
- * reports one slow send, the open loop the hundreds a user would have waited on. For throughput
+ * reports one slow send, the open loop the hundreds a user would have waited on; the chart (a
+ * PNG, its path printed) shows each message's latency by when it was due. For throughput
  * figures and tuning, the phase 6 benchmark lab. Run it: {@code ./lesson PerformanceTesting}
  * (its own broker; about 15 s).
  */
@@ -39,7 +48,8 @@ public class PerformanceTesting {
 
     public static void main(String[] args) throws Exception {
         try (RocketMQCluster cluster = RocketMQCluster.forLesson(args, RocketMQCluster.topology().brokerGroup("broker-a"))) {
-            Result r = run(cluster, "LessonPerformance", 200, Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofMillis(100));
+            Path chart = Files.createTempFile("performance-testing", ".png");
+            Result r = run(cluster, "LessonPerformance", 200, Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofMillis(100), chart);
             System.out.printf("Done: against a p99 budget of %d ms, the closed loop says %s, the open loop %s.%n", r.budgetMillis(),
                 r.closedLoop().p99Millis() <= r.budgetMillis() ? "PASS" : "FAIL", r.openLoop().p99Millis() <= r.budgetMillis() ? "PASS" : "FAIL");
         }
@@ -58,8 +68,8 @@ public class PerformanceTesting {
     public record Result(Measured closedLoop, Measured openLoop, long budgetMillis, long failed) {
     }
 
-    public static Result run(RocketMQCluster cluster, String topic, int perSecond, Duration length, Duration stall, Duration budget)
-        throws Exception {
+    public static Result run(RocketMQCluster cluster, String topic, int perSecond, Duration length, Duration stall, Duration budget,
+                             Path chart) throws Exception {
         RocketMQServer broker = cluster.master("broker-a");
         try (RocketMQAdmin admin = RocketMQAdmin.connect(cluster.rocketMQ())) {
             admin.createTopic(topic, TopicMessageType.NORMAL);
@@ -74,7 +84,9 @@ public class PerformanceTesting {
         Recorder openLatency = new Recorder(3);
         AtomicInteger failed = new AtomicInteger();
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        long messages = length.toSeconds() * perSecond;
+        int messages = (int) length.toSeconds() * perSecond;
+        long[] closedMicros = new long[messages]; // each message's latency, by its place in the schedule, for the chart
+        long[] openMicros = new long[messages];
         try {
             // Warm-up: the first sends pay for routes and connections, not for the broker.
             for (int i = 0; i < 50; i++) {
@@ -84,12 +96,13 @@ public class PerformanceTesting {
             long start = System.nanoTime();
             // 1. The closed loop: send, wait, send; each timed from when it actually started.
             Thread closedLoop = new Thread(() -> {
-                for (long i = 0; i < messages; i++) {
+                for (int i = 0; i < messages; i++) {
                     pauseUntil(start + i * intervalNanos); // on schedule while it keeps up, at once when behind
                     long sent = System.nanoTime();
                     try {
                         closed.send(message(topic, "closed"));
-                        closedLatency.recordValue((System.nanoTime() - sent) / 1000);
+                        closedMicros[i] = (System.nanoTime() - sent) / 1000;
+                        closedLatency.recordValue(closedMicros[i]);
                     } catch (Exception e) {
                         failed.incrementAndGet();
                     }
@@ -97,16 +110,18 @@ public class PerformanceTesting {
             }, "closed-loop");
             closedLoop.start();
             // 2. The open loop: each message sent when due (asynchronously), timed from when it was due.
-            CountDownLatch answered = new CountDownLatch((int) messages);
+            CountDownLatch answered = new CountDownLatch(messages);
             Thread openLoop = new Thread(() -> {
-                for (long i = 0; i < messages; i++) {
+                for (int i = 0; i < messages; i++) {
+                    int n = i;
                     long due = start + i * intervalNanos;
                     pauseUntil(due);
                     try {
                         open.send(message(topic, "open"), new SendCallback() {
                             @Override
                             public void onSuccess(SendResult result) {
-                                openLatency.recordValue((System.nanoTime() - due) / 1000);
+                                openMicros[n] = (System.nanoTime() - due) / 1000;
+                                openLatency.recordValue(openMicros[n]);
                                 answered.countDown();
                             }
 
@@ -147,7 +162,30 @@ public class PerformanceTesting {
             System.out.printf("   %-12s %9d %9.1f %9.1f %9.1f %9.1f %12d%n", row[0], m.count(), m.p50Millis(), m.p99Millis(), m.p999Millis(),
                 m.maxMillis(), m.overBudget());
         }
+        chart(chart, closedMicros, openMicros, budget, perSecond);
+        System.out.printf("   chart: %s%n", chart);
         return new Result(c, o, budget.toMillis(), failed.get());
+    }
+
+    /** Each message's latency by its place in the schedule, both loops and the budget, as a PNG. */
+    private static void chart(Path png, long[] closedMicros, long[] openMicros, Duration budget, int perSecond) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYSeries closedSeries = new XYSeries("closed loop (timed from the send)");
+        XYSeries openSeries = new XYSeries("open loop (timed from when it was due)");
+        XYSeries budgetLine = new XYSeries("budget");
+        for (int i = 0; i < openMicros.length; i++) {
+            double second = (double) i / perSecond;
+            closedSeries.add(second, closedMicros[i] / 1000.0);
+            openSeries.add(second, openMicros[i] / 1000.0);
+            budgetLine.add(second, budget.toMillis());
+        }
+        data.addSeries(openSeries);
+        data.addSeries(closedSeries);
+        data.addSeries(budgetLine);
+        JFreeChart chart = ChartFactory.createXYLineChart("Send latency by when the message was due, broker stopped for a second",
+            "seconds into the run (message due)", "latency (ms)", data, PlotOrientation.VERTICAL, true, false, false);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 500);
     }
 
     private static Message message(String topic, String body) {

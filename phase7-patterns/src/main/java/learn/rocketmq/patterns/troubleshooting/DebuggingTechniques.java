@@ -2,6 +2,7 @@ package learn.rocketmq.patterns.troubleshooting;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,9 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.trace.TraceContext;
+import org.apache.rocketmq.client.trace.TraceDataEncoder;
+import org.apache.rocketmq.client.trace.TraceType;
 import org.apache.rocketmq.common.attribute.TopicMessageType;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
@@ -37,7 +41,9 @@ import org.apache.rocketmq.tools.admin.api.TrackType;
  * NOT_CONSUME_YET} (behind it: look at its lag), {@code NOT_ONLINE} (no instance running). (3) Why
  * filtered? The group's subscription as its running clients sent it ({@code mqadmin
  * consumerConnection -g billing}). Here: billing takes {@code Paid}, and the new checkout sent
- * order-7 as {@code Payed}. Other tools for other answers: {@code consumerProgress} (lag per queue,
+ * order-7 as {@code Payed}. (4) The message trace ({@code mqadmin queryMsgTraceById}), where the
+ * clients record it ({@code enableMsgTrace}): order-7 was sent, and nobody consumed it; order-8
+ * was sent, and consumed by billing, with how long each took. Other tools for other answers: {@code consumerProgress} (lag per queue,
  * {@code StuckOrderlyConsumer}), {@code consumerStatus -s} (a client's thread stacks, {@code
  * BottleneckIdentification}), the logs ({@code LogAnalysis}). Run it: {@code ./lesson
  * DebuggingTechniques}.
@@ -55,19 +61,24 @@ public class DebuggingTechniques {
     public record Stored(String tag, int queueId, long queueOffset) {
     }
 
+    /** ... and the kinds of trace records of each message (Pub, SubBefore, SubAfter), sorted. */
     public record Result(Stored order7, Map<String, TrackType> order7Tracks, Map<String, TrackType> order8Tracks,
-                         String billingSubscription, Set<String> booked) {
+                         String billingSubscription, Set<String> booked, List<String> order7Trace, List<String> order8Trace) {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String billingGroup, String auditGroup) throws Exception {
         long start = System.currentTimeMillis();
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL);
+            // Message trace: the clients record each send and each consumption into a trace topic (a
+            // broker with traceTopicEnable=true creates RMQ_SYS_TRACE_TOPIC; here one of our own).
+            String traceTopic = topic + "-trace";
+            admin.createTopic(traceTopic, TopicMessageType.NORMAL, 1);
             Set<String> booked = ConcurrentHashMap.newKeySet();
             Set<String> audited = ConcurrentHashMap.newKeySet();
-            DefaultMQPushConsumer billing = consumer(rocketmq, billingGroup, topic, "Paid", booked);
-            DefaultMQPushConsumer audit = consumer(rocketmq, auditGroup, topic, "*", audited);
-            DefaultMQProducer checkout = Clients.configure(new DefaultMQProducer(billingGroup + "-checkout"), rocketmq);
+            DefaultMQPushConsumer billing = consumer(rocketmq, billingGroup, topic, "Paid", booked, traceTopic);
+            DefaultMQPushConsumer audit = consumer(rocketmq, auditGroup, topic, "*", audited, null);
+            DefaultMQProducer checkout = Clients.configure(new DefaultMQProducer(billingGroup + "-checkout", true, traceTopic), rocketmq);
             checkout.start();
             try {
                 // The story: both groups read order-1; audit is switched off; the new checkout sends order-7 as "Payed".
@@ -101,12 +112,40 @@ public class DebuggingTechniques {
                 String subscription = admin.api().examineConsumerConnectionInfo(billingGroup).getSubscriptionTable().get(topic).getSubString();
                 System.out.printf("3. consumerConnection %s: subscribes %s '%s', the message's tag is '%s'%n",
                     billingGroup, topic, subscription, stored.tag());
-                return new Result(stored, tracks7, tracks8, subscription, Set.copyOf(booked));
+                // 4. The message trace (mqadmin queryMsgTraceById): who sent it, who consumed it, how long each took.
+                Wait.until(Duration.ofSeconds(20), "billing's trace of order-8", () -> trace(admin, traceTopic, "order-8", start)
+                    .stream().anyMatch(t -> t.startsWith("SubAfter")));
+                List<String> trace7 = trace(admin, traceTopic, "order-7", start);
+                List<String> trace8 = trace(admin, traceTopic, "order-8", start);
+                System.out.printf("4. Trace of order-7: %s; of order-8: %s%n", trace7, trace8);
+                return new Result(stored, tracks7, tracks8, subscription, Set.copyOf(booked), types(trace7), types(trace8));
             } finally {
                 checkout.shutdown();
                 billing.shutdown();
             }
         }
+    }
+
+    /**
+     * The trace records of the message with {@code key}: "Pub by group" (the send), "SubBefore" and
+     * "SubAfter by group, ok, N ms" (a consumption). A trace message is found by the traced message's
+     * keys, and may carry the records of several messages.
+     */
+    private static List<String> trace(RocketMQAdmin admin, String traceTopic, String key, long since) throws Exception {
+        List<String> records = new ArrayList<>();
+        for (MessageExt m : admin.queryByKey(traceTopic, key, 1, since)) {
+            for (TraceContext t : TraceDataEncoder.decoderFromTraceDataString(new String(m.getBody(), StandardCharsets.UTF_8))) {
+                if (t.getTraceBeans().stream().anyMatch(b -> key.equals(b.getKeys()))) {
+                    records.add(t.getTraceType() + " by " + t.getGroupName()
+                        + (t.getTraceType() == TraceType.SubBefore ? "" : (t.isSuccess() ? ", ok, " : ", failed, ") + t.getCostTime() + " ms"));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static List<String> types(List<String> trace) {
+        return trace.stream().map(t -> t.substring(0, t.indexOf(' '))).sorted().toList();
     }
 
     private static Map<String, TrackType> tracks(RocketMQAdmin admin, MessageExt message) throws Exception {
@@ -132,9 +171,9 @@ public class DebuggingTechniques {
         return new Message(topic, tag, order, (order + " paid").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static DefaultMQPushConsumer consumer(RocketMQ rocketmq, String group, String topic, String tags, Set<String> seen)
-        throws Exception {
-        DefaultMQPushConsumer consumer = Clients.configure(new DefaultMQPushConsumer(group), rocketmq);
+    private static DefaultMQPushConsumer consumer(RocketMQ rocketmq, String group, String topic, String tags, Set<String> seen,
+                                                  String traceTopic) throws Exception {
+        DefaultMQPushConsumer consumer = Clients.configure(new DefaultMQPushConsumer(group, traceTopic != null, traceTopic), rocketmq);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.subscribe(topic, tags);
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {

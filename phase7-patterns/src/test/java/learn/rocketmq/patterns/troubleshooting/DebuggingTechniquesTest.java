@@ -28,5 +28,8 @@ class DebuggingTechniquesTest {
         assertThat(r.order8Tracks()).isEqualTo(Map.of(billing, TrackType.CONSUMED, audit, TrackType.NOT_ONLINE));
         // 3. The reason.
         assertThat(r.billingSubscription()).isEqualTo("Paid");
+        // 4. The trace: order-7 sent and never consumed; order-8 sent and consumed (before and after).
+        assertThat(r.order7Trace()).containsExactly("Pub");
+        assertThat(r.order8Trace()).containsExactly("Pub", "SubAfter", "SubBefore");
     }
 }
