@@ -75,6 +75,14 @@ public final class Hints {
             || lower.contains("consumer_group_not_found")) {
             return "The consumer group does not exist: create it first (RocketMQAdmin.createConsumerGroup(...)): " + firstLine(e);
         }
+        // A 5.x consumer of a group nobody created: the proxy answers "group not found" on the client's telemetry
+        // stream, which the client only logs; build() throws this instead.
+        if (lower.contains("consumerimpl") && lower.contains("to be running")
+            && (lower.contains("stream is already completed") || lower.contains("failed to fetch topics"))) {
+            return "The 5.x consumer could not start: most often its consumer group does not exist (the proxy's \"group not"
+                + " found\" is only in the client's log, rocketmq-client.log): create it (mqadmin updateSubGroup -c DefaultCluster"
+                + " -g <group>, or RocketMQAdmin.createConsumerGroup): " + firstLine(e);
+        }
         return firstLine(e);
     }
 

@@ -9,10 +9,13 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import learn.rocketmq.clients.Clients;
 import learn.rocketmq.clients.TopicContents;
+import learn.rocketmq.stack.Hints;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;
 import org.apache.rocketmq.client.apis.ClientServiceProvider;
+import org.apache.rocketmq.client.apis.consumer.FilterExpression;
+import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -36,7 +39,9 @@ import org.apache.rocketmq.common.message.MessageExt;
  * {@code MQBrokerException} for what the broker refused, each with a response code: retrying those
  * sends the same refusal again, fix the cause. Timeouts and "system busy" are worth retrying, and the
  * client already retries them ({@code retryTimesWhenSendFailed}). The 5.x client throws subclasses of
- * {@code ClientException} named after the kind. Consuming, a listener that fails a message gets it
+ * {@code ClientException} named after the kind; its consumer of a group nobody created fails to
+ * start with an {@code IllegalStateException} that names neither (the cause is only in the
+ * client's log). Consuming, a listener that fails a message gets it
  * again after a delay, up to {@code maxReconsumeTimes} (16): right for a busy downstream, wrong for a
  * message that can never be processed (a poison message): 16 useless attempts over hours, then the
  * DLQ anyway. Classify: a poison message goes to the DLQ at once ({@code
@@ -51,11 +56,13 @@ public class ExceptionStrategies {
     }
 
     /** Each failed send: what was done → the exception's class and code; attempts per message key; the keys in the DLQ. */
-    public record Result(Map<String, String> sendFailures, Map<String, Integer> attempts, Set<String> deadLetters) {
+    public record Result(Map<String, String> sendFailures, Map<String, Integer> attempts, Set<String> deadLetters,
+                         String groupNeverCreatedHint) {
     }
 
     public static Result run(RocketMQ rocketmq, String topic, String group) throws Exception {
         Map<String, String> failures = new TreeMap<>();
+        String consumerHint = "";
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL);
             DefaultMQProducer producer = Clients.configure(new DefaultMQProducer(group + "-producer"), rocketmq);
@@ -71,6 +78,17 @@ public class ExceptionStrategies {
                 try (Producer grpc = provider.newProducerBuilder().setClientConfiguration(Clients.configuration(rocketmq)).build()) {
                     failures.put("5.x: a topic that does not exist", kind(() -> grpc.send(provider.newMessageBuilder()
                         .setTopic(topic + "-missing").setBody("x".getBytes()).build())));
+                }
+                // A 5.x consumer of a group nobody created: build() fails with a message that names neither the
+                // group nor the cause (the proxy's "group not found" is only in the client's log); the stack's hint does.
+                try (SimpleConsumer never = provider.newSimpleConsumerBuilder().setClientConfiguration(Clients.configuration(rocketmq))
+                         .setConsumerGroup(group + "-never-created").setAwaitDuration(Duration.ofSeconds(1))
+                         .setSubscriptionExpressions(Map.of(topic, FilterExpression.SUB_ALL)).build()) {
+                    failures.put("5.x: a consumer of a group never created", "no exception");
+                } catch (Exception e) {
+                    failures.put("5.x: a consumer of a group never created", said(e.getClass().getSimpleName(), e));
+                    consumerHint = Hints.explain(e);
+                    System.out.printf("   the stack's hint: %s%n", consumerHint);
                 }
                 failures.forEach((what, thrown) -> System.out.printf("1. %-42s -> %s%n", what, thrown));
 
@@ -113,7 +131,7 @@ public class ExceptionStrategies {
                 Set<String> dead = new TreeSet<>();
                 TopicContents.readAll(rocketmq, MixAll.getDLQTopic(group)).forEach(m -> dead.add(m.getKeys()));
                 System.out.printf("2. Attempts per message %s; in the DLQ %s%n", new TreeMap<>(attempts), dead);
-                return new Result(failures, new TreeMap<>(attempts), dead);
+                return new Result(failures, new TreeMap<>(attempts), dead, consumerHint);
             } finally {
                 producer.shutdown();
             }
