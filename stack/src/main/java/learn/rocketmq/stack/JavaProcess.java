@@ -94,6 +94,17 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits (bounded) for a program that ends by itself; fails, with its output, unless it ended with 0. */
+    public void awaitExit(Duration bound) throws InterruptedException {
+        if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " still running after " + bound.toSeconds() + " s; its output: " + output);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its output (" + output + "):\n" + output());
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no goodbye, as a crash or an OOM killer would end it. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

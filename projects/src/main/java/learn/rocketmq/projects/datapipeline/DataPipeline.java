@@ -1,6 +1,5 @@
 package learn.rocketmq.projects.datapipeline;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,13 +7,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import learn.rocketmq.clients.TopicContents;
+import learn.rocketmq.stack.JavaProcess;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;
@@ -68,13 +66,13 @@ public class DataPipeline {
             List<String> workerArgs = List.of("--namesrv", rocketmq.nameServer(), "--jdbc", jdbc, "--topic", topic, "--name", name);
 
             // 1. The worker runs while the shop writes the first half of its orders, one every 40 ms.
-            Process worker = start(workerArgs, logs.resolve("worker-1.out"));
-            Wait.until(Duration.ofSeconds(60), "the worker to start", () -> Files.readString(logs.resolve("worker-1.out")).contains("running"));
+            JavaProcess worker = JavaProcess.start("worker-1", PipelineWorker.class.getName(), workerArgs, logs);
+            worker.awaitOutput("running", 0, Duration.ofSeconds(60));
             CompletableFuture<Void> shop = CompletableFuture.runAsync(() -> write(jdbc, 1, orders / 2, written));
             Wait.until(Duration.ofSeconds(60), "rows in the warehouse", () -> count(db) > 0);
 
             // 2. Killed mid-stream: no clean stop, nothing committed on the way out.
-            worker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            worker.kill();
             int atKill = count(db);
             System.out.printf("1-2. Worker killed (SIGKILL) with %d rows in the warehouse, %d messages in %s%n", atKill,
                 admin.storedMessages(topic), topic);
@@ -83,12 +81,10 @@ public class DataPipeline {
             shop.get();
             write(jdbc, orders / 2 + 1, orders, written);
             long expected = written.values().stream().filter(o -> !o.status().equals("TEST")).count();
-            Process again = start(workerArgs, logs.resolve("worker-2.out"));
+            JavaProcess again = JavaProcess.start("worker-2", PipelineWorker.class.getName(), workerArgs, logs);
             Wait.until(Duration.ofSeconds(60), expected + " warehouse rows", () -> count(db) >= expected);
             // Standard input closed: the worker stops cleanly (commits) and exits.
-            again.getOutputStream().close();
-            if (!again.waitFor(60, TimeUnit.SECONDS) || again.exitValue() != 0) {
-                again.destroyForcibly();
+            if (again.stop() != 0) {
                 throw new IllegalStateException("the second worker did not stop cleanly; its output: " + logs.resolve("worker-2.out"));
             }
             System.out.printf("3. Second worker done: %d rows in the warehouse for %d orders (%d test orders dropped)%n", count(db),
@@ -102,13 +98,6 @@ public class DataPipeline {
         } finally {
             h2.stop();
         }
-    }
-
-    private static Process start(List<String> workerArgs, Path output) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"), PipelineWorker.class.getName()));
-        command.addAll(workerArgs);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
     /** Orders {@code from..to}: every 7th a test order, every 3rd in dollars. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import learn.rocketmq.stack.JavaProcess;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQAdmin;
 import learn.rocketmq.stack.Wait;
@@ -51,20 +52,26 @@ public class LogAggregationSystem {
 
         // 1. The three services at once, each a process of its own.
         Path outputs = Files.createDirectories(dir.resolve("services")); // each process's console output
-        List<ServiceProcess> first = new ArrayList<>();
+        List<JavaProcess> first = new ArrayList<>();
         for (String service : SERVICES) {
-            first.add(ServiceProcess.start(rocketmq.nameServer(), service, lines, run, outputs));
+            first.add(startService(rocketmq, service, lines, run, outputs));
         }
-        for (ServiceProcess p : first) {
-            p.awaitExit();
+        for (JavaProcess p : first) {
+            p.awaitExit(Duration.ofSeconds(60));
         }
         System.out.printf("orders, payments, shipping logged %d events each and ended.%n", lines);
 
         // 2. Payments restarts: a new process, new event ids, the same topic.
-        ServiceProcess.start(rocketmq.nameServer(), "payments", lines, run + "-restarted", outputs).awaitExit();
+        startService(rocketmq, "payments", lines, run + "-restarted", outputs).awaitExit(Duration.ofSeconds(60));
         System.out.printf("payments restarted and logged %d more.%n", lines);
 
         Wait.until(Duration.ofSeconds(30), expected + " log lines aggregated", () -> aggregator.total() >= expected);
         return aggregator;
+    }
+
+    /** One {@code LoggingService} as a process of its own, with its own Logback, as in production. */
+    private static JavaProcess startService(RocketMQ rocketmq, String service, int lines, String run, Path outputs) {
+        return JavaProcess.start(service + "-" + run, "learn.rocketmq.projects.logaggregation.LoggingService", List.of("--namesrv",
+            rocketmq.nameServer(), "--service", service, "--lines", String.valueOf(lines), "--run", run), outputs);
     }
 }
