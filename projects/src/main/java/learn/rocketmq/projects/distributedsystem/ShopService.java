@@ -200,10 +200,6 @@ final class ShopService implements AutoCloseable {
         return consumer;
     }
 
-    DefaultMQPushConsumer consumer() {
-        return consumer;
-    }
-
     /** Inbox, state change, outbox: one transaction. A duplicate only counts itself. */
     void handle(ShopEvent event, Handler handler) throws Exception {
         try (Connection tx = connect()) {
