@@ -13,8 +13,15 @@ import org.apache.rocketmq.streams.core.RocketMQStream;
 public record StreamsApp(String nameServer, String job, String source, String sink) {
 
     public static StreamsApp from(String[] args) {
-        return new StreamsApp(option(args, "--namesrv"), option(args, "--job"), option(args, "--source"), option(args, "--sink"));
+        current = new StreamsApp(option(args, "--namesrv"), option(args, "--job"), option(args, "--source"), option(args, "--sink"));
+        return current;
     }
+
+    /**
+     * This JVM's application: for code Streams creates and copies itself (an {@code Accumulator} is
+     * cloned and stored as JSON per window), which cannot hold a reference to it.
+     */
+    static StreamsApp current;
 
     /** The NameServer, for RocketMQStream's clients; more settings are added by the application. */
     public Properties properties() {
@@ -30,7 +37,7 @@ public record StreamsApp(String nameServer, String job, String source, String si
      * records until it reads this line, and its real records after.
      */
     public <T> void seen(T record) {
-        announce("source");
+        announce("consuming source");
     }
 
     /**
@@ -39,12 +46,17 @@ public record StreamsApp(String nameServer, String job, String source, String si
      * time it comes out of the shuffle.
      */
     public void seenKey(Object key) {
-        announce("key " + key);
+        announce("consuming key " + key);
+    }
+
+    /** Called when a window took an order in: the lesson's sign that it got that far. */
+    public void counted(Order order) {
+        announce("counted " + order.id());
     }
 
     private void announce(String what) {
         if (announced.add(what)) {
-            System.out.println("[streams] " + job + " consuming " + what);
+            System.out.println("[streams] " + job + " " + what);
         }
     }
 

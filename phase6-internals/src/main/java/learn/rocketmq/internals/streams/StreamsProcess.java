@@ -80,6 +80,28 @@ public final class StreamsProcess implements AutoCloseable {
         return sent[0];
     }
 
+    /**
+     * Waits until its output has one of {@code texts} and returns the first of them it has (the job's
+     * own lines read {@code "[streams] <job> ..."}; Streams' warnings are in its output too).
+     */
+    public String awaitOutput(Duration bound, String... texts) throws Exception {
+        String[] found = {null};
+        if (!Wait.until(bound, "Streams job " + job + " to print one of " + List.of(texts), () -> {
+            String out = output();
+            for (String text : texts) {
+                if (out.contains(text)) {
+                    found[0] = text;
+                    return true;
+                }
+            }
+            return !process.isAlive();
+        }) || found[0] == null) {
+            throw new IllegalStateException("Streams job " + job + " printed none of " + List.of(texts) + "; the end of its output ("
+                + output + "):\n" + tail());
+        }
+        return found[0];
+    }
+
     /** Stops it cleanly (its standard input closed): Streams commits its state and offsets. */
     @Override
     public void close() throws Exception {
@@ -90,6 +112,17 @@ public final class StreamsProcess implements AutoCloseable {
                 throw new IllegalStateException("Streams job " + job + " did not stop in 60 s; its output: " + output);
             }
         }
+    }
+
+    /** The last lines of its output, without stack frames: what to read when it did not do what was expected. */
+    String tail() throws IOException {
+        List<String> lines = output().lines().filter(l -> !l.startsWith("\tat ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    /** The job's id (its consumer group's prefix). */
+    public String job() {
+        return job;
     }
 
     /** Its output so far. */

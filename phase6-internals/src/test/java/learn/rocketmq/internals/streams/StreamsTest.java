@@ -27,4 +27,57 @@ class StreamsTest {
         assertThat(lines).containsExactly("customer-2 spent 100", "customer-0 spent 120", "customer-1 spent 140",
             "customer-2 spent 160", "customer-0 spent 180", "customer-1 spent 200");
     }
+
+    /**
+     * Tumbling windows of 60 s: each order in the minute of its own time; bob's :58, processed after alice's
+     * 1:02, still counted (the watermark was 10:00:57); bob's :30 dropped; 10:03 not fired.
+     */
+    @Test
+    void tumblingWindowsCountEachOrderInTheMinuteOfItsEventTime(RocketMQ rocketmq, @TempDir Path dir) throws Exception {
+        WindowOperations.Outcome outcome = WindowOperations.run(rocketmq, "tumbling", UniqueNames.of("Tumbling"), UniqueNames.of("tumbling"), dir);
+
+        assertThat(outcome.windows()).containsExactly(
+            "alice 10:00:00-10:01:00 2 orders 40", "alice 10:01:00-10:02:00 3 orders 75",
+            "bob 10:00:00-10:01:00 3 orders 80", "bob 10:01:00-10:02:00 2 orders 30");
+        assertThat(outcome.dropped()).containsExactly("o9");
+        assertThat(outcome.failed()).isEmpty();
+    }
+
+    /** Sliding windows of 60 s every 30 s: each order in two windows; the same late order dropped; 10:02:30 on not fired. */
+    @Test
+    void slidingWindowsCountEachOrderInTwoOverlappingWindows(RocketMQ rocketmq, @TempDir Path dir) throws Exception {
+        WindowOperations.Outcome outcome = WindowOperations.run(rocketmq, "sliding", UniqueNames.of("Sliding"), UniqueNames.of("sliding"), dir);
+
+        assertThat(outcome.windows()).containsExactly(
+            "alice 09:59:30-10:00:30 1 orders 10", "alice 10:00:00-10:01:00 2 orders 40", "alice 10:00:30-10:01:30 3 orders 100",
+            "alice 10:01:00-10:02:00 3 orders 75", "alice 10:01:30-10:02:30 1 orders 5",
+            "bob 09:59:30-10:00:30 1 orders 25", "bob 10:00:00-10:01:00 3 orders 80", "bob 10:00:30-10:01:30 3 orders 65",
+            "bob 10:01:00-10:02:00 2 orders 30", "bob 10:01:30-10:02:30 1 orders 20");
+        assertThat(outcome.dropped()).containsExactly("o9");
+        assertThat(outcome.failed()).isEmpty();
+    }
+
+    /**
+     * Session windows in Streams 1.1.1 are broken, and the lesson shows how: an order that joins an open
+     * session throws a NullPointerException that Streams logs and skips; and sessions are looked up per
+     * operator, not per key, so a customer's session holds the other customer's orders.
+     */
+    @Test
+    void sessionWindowsOf1_1_1MixCustomersAndSkipOrdersOnANullPointerException(RocketMQ rocketmq, @TempDir Path dir) throws Exception {
+        WindowOperations.Outcome outcome = WindowOperations.run(rocketmq, "session", UniqueNames.of("Session"), UniqueNames.of("session"), dir);
+
+        assertThat(outcome.failed()).isNotEmpty();
+        assertThat(outcome.dropped()).containsExactly("o9");
+        // Some session holds more orders than its customer sent in its time span: the other customer's.
+        assertThat(outcome.windows()).anyMatch(window -> {
+            String[] f = window.split("[ -]");   // customer, start, end, orders, "orders", total
+            long own = WindowOperations.ORDERS.stream().filter(o -> o.customer().equals(f[0]))
+                .filter(o -> at(o).compareTo(f[1]) >= 0 && at(o).compareTo(f[2]) <= 0).count();
+            return Integer.parseInt(f[3]) > own;
+        });
+    }
+
+    private static String at(WindowOperations.Order order) {
+        return String.format("10:%02d:%02d", order.second() / 60, order.second() % 60);
+    }
 }
