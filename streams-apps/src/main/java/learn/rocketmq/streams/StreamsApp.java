@@ -49,9 +49,12 @@ public record StreamsApp(String nameServer, String job, String source, String si
         announce("consuming key " + key);
     }
 
-    /** Called when a window took an order in: the lesson's sign that it got that far. */
+    /**
+     * Called each time an aggregation took an order in (every time: a replayed order is printed again):
+     * the lesson's sign that it got that far.
+     */
     public void counted(Order order) {
-        announce("counted " + order.id());
+        System.out.println("[streams] " + job + " counted " + order.id());
     }
 
     private void announce(String what) {

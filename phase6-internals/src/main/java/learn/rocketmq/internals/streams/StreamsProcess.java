@@ -102,6 +102,12 @@ public final class StreamsProcess implements AutoCloseable {
         return found[0];
     }
 
+    /** Kills it with SIGKILL, as a crash would: no commit, no clean shutdown. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Stops it cleanly (its standard input closed): Streams commits its state and offsets. */
     @Override
     public void close() throws Exception {

@@ -1,9 +1,11 @@
 package learn.rocketmq.internals.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import learn.rocketmq.stack.RocketMQ;
 import learn.rocketmq.stack.RocketMQExtension;
 import learn.rocketmq.stack.UniqueNames;
@@ -80,4 +82,34 @@ class StreamsTest {
     private static String at(WindowOperations.Order order) {
         return String.format("10:%02d:%02d", order.second() / 60, order.second() % 60);
     }
+
+    /**
+     * Keyed state across a SIGKILL: the 4 orders since the last commit are processed again, twice each
+     * (their shuffle messages are read again, and the source sends them through the shuffle once more);
+     * a customer starts again from its committed state, or, when Streams 1.1.1's commit skipped its queue,
+     * from nothing; the final totals are exactly that.
+     */
+    @Test
+    void aKilledJobStartsFromItsCommittedStateAndCountsWhatCameAfterTwice(RocketMQ rocketmq, @TempDir Path dir) throws Exception {
+        StatefulProcessing.Outcome outcome = StatefulProcessing.run(rocketmq, UniqueNames.of("StatefulOrders"), UniqueNames.of("StatefulTotals"),
+            UniqueNames.of("stateful"), dir);
+
+        assertThat(outcome.uncommitted()).isEqualTo(4);
+        assertThat(outcome.countedAfterRestart()).containsOnly(entry("o7", 2), entry("o8", 2), entry("o9", 2), entry("o10", 2),
+            entry("o11", 1), entry("o12", 1));
+        // What the commit put in the state topic: alice 3 orders 90, bob 3 orders 120, one entry each, or nothing.
+        Map<String, String> committed = Map.of("alice", "3,90", "bob", "3,120");
+        assertThat(outcome.restored()).containsOnlyKeys("alice", "bob");
+        outcome.restored().forEach((customer, state) -> assertThat(state).isIn("0,0", committed.get(customer)));
+        assertThat(outcome.restored().values().stream().filter(s -> !s.equals("0,0")).count()).isEqualTo(outcome.stateEntries());
+        // Final = restored + twice the orders since the commit + the order after the restart.
+        Map<String, long[]> sinceCommitAndAfter = Map.of("alice", new long[] {2 * 2 + 1, 2 * (1 + 3) + 100}, "bob",
+            new long[] {2 * 2 + 1, 2 * (2 + 4) + 200});
+        outcome.finalTotals().forEach((customer, total) -> {
+            String[] r = outcome.restored().get(customer).split(",");
+            long[] add = sinceCommitAndAfter.get(customer);
+            assertThat(total).isEqualTo((Long.parseLong(r[0]) + add[0]) + "," + (Long.parseLong(r[1]) + add[1]));
+        });
+    }
+
 }
