@@ -14,7 +14,7 @@ import org.apache.rocketmq.streams.core.window.WindowInfo;
 /**
  * Orders per customer and window, in event time: {@code keyBy(customer)} then a tumbling (60 s), sliding
  * (60 s every 30 s) or session (30 s gap) window ({@code --window}), each window's orders and total
- * ({@link WindowTotals}) written to the sink as {@code customer,start,end,orders,total} when it fires.
+ * ({@link OrderTotals}) written to the sink as {@code customer,start,end,orders,total} when it fires.
  * Run by the lesson {@code WindowOperations}; arguments: {@code --namesrv --job --source --sink --window}.
  */
 public class WindowedCounts {
@@ -34,7 +34,7 @@ public class WindowedCounts {
             .selectTimestamp(Order::eventTime)      // event time: the time in the order, not when it arrives
             .keyBy(Order::customer)                 // through a shuffle topic: one customer, one queue
             .window(window)
-            .aggregate(new WindowTotals())
+            .aggregate(new OrderTotals())
             .sink(app.sink(), (customer, line) -> line.isEmpty() ? new byte[0] : (customer + "," + line).getBytes(StandardCharsets.UTF_8));
 
         Properties properties = app.properties();

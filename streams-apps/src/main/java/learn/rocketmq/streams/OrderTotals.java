@@ -5,19 +5,21 @@ import org.apache.rocketmq.streams.core.common.Constant;
 import org.apache.rocketmq.streams.core.function.accumulator.Accumulator;
 
 /**
- * What a window keeps per key: how many orders and their total. Streams stores it per window and key
- * (in RocksDB, and in the state topic at each commit) as JSON, hence the getters and setters; when the
- * window fires, {@link #result} gets the window's bounds in its header and returns one line,
- * {@code start,end,orders,total} (epoch milliseconds), or nothing for a window that only saw probes.
+ * A customer's orders and their total: the state of an aggregation. Streams stores it per key (and per
+ * window, behind {@code window}) in RocksDB, and in the state topic at each commit, as JSON, hence the
+ * getters and setters. {@link #result}: behind a window, called when it fires with the window's bounds,
+ * {@code start,end,orders,total} (epoch milliseconds); without one, called after every order with no
+ * header, {@code orders,total}; nothing while only probes were seen.
  */
-public class WindowTotals implements Accumulator<Order, String> {
+public class OrderTotals implements Accumulator<Order, String> {
 
     private int orders;
     private long total;
 
     @Override
     public void addValue(Order order) {
-        // Behind keyBy a record comes out of the shuffle topic; this is the first operator it reaches there.
+        // Behind keyBy a record comes out of the shuffle topic; this is the first operator it reaches there,
+        // and it runs only once the state is ready.
         StreamsApp.current.seenKey(order.customer());
         if (!order.probe()) {
             orders++;
@@ -28,19 +30,22 @@ public class WindowTotals implements Accumulator<Order, String> {
 
     @Override
     public void merge(Accumulator<Order, String> other) {
-        WindowTotals o = (WindowTotals) other;
+        OrderTotals o = (OrderTotals) other;
         orders += o.orders;
         total += o.total;
     }
 
     @Override
     public String result(Properties window) {
-        return orders == 0 ? "" : window.get(Constant.WINDOW_START_TIME) + "," + window.get(Constant.WINDOW_END_TIME) + "," + orders + "," + total;
+        if (orders == 0) {
+            return "";
+        }
+        return (window == null ? "" : window.get(Constant.WINDOW_START_TIME) + "," + window.get(Constant.WINDOW_END_TIME) + ",") + orders + "," + total;
     }
 
     @Override
     public Accumulator<Order, String> clone() {
-        WindowTotals copy = new WindowTotals();
+        OrderTotals copy = new OrderTotals();
         copy.orders = orders;
         copy.total = total;
         return copy;
