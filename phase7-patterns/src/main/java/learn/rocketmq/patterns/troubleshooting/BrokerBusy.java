@@ -32,14 +32,23 @@ import org.apache.rocketmq.common.message.Message;
  * waitTimeMillsInSendQueue} (200 ms by default): the broker protects its latency instead of letting
  * the queue grow. A slow disk or a burst gets you there; this lesson's broker allows 1 ms, so a burst
  * of async sends on a laptop is enough. The refused messages are <b>not stored</b>. A synchronous
- * send retries a busy answer itself ({@code retryTimesWhenSendFailed}); an async send does not: its
- * callback gets the {@code MQBrokerException} and a producer that only logs it loses the message.
- * The solution: treat code 2 as transient, keep the refused messages and send them again (here
- * synchronously, after the burst), and bound the messages in flight ({@code
- * setEnableBackpressureForAsyncMode}); raise {@code waitTimeMillsInSendQueue} only if the disk is
- * fast enough. Run it: {@code ./lesson BrokerBusy} (its own broker; about 20 s).
+ * send retries a busy answer itself ({@code retryTimesWhenSendFailed}, at once); an async send does
+ * not: its callback gets the {@code MQBrokerException} and a producer that only logs it loses the
+ * message. The solution: treat code 2 as transient, keep the refused messages and send them again
+ * with a pause between tries (here after the burst); raise {@code waitTimeMillsInSendQueue} only if
+ * the disk is fast enough.
+ *
+ * <p>And bound the sends in flight ({@code setEnableBackpressureForAsyncMode}): unbounded, the burst
+ * queues on the producer's one connection to the broker, the producer's heartbeat (a synchronous
+ * request with a 3 s timeout, on the same connection) waits behind it and times out, and the client
+ * closes the connection ({@code clientCloseSocketIfTimeout}, on by default): every send in flight
+ * then fails at once with "send request failed". Run it: {@code ./lesson BrokerBusy} (its own
+ * broker; about 20 s).
  */
 public class BrokerBusy {
+
+    /** The async sends the lesson's producer lets wait for an answer at once (its default: 1024). */
+    static final int IN_FLIGHT = 256;
 
     public static void main(String[] args) throws Exception {
         try (RocketMQCluster cluster = RocketMQCluster.forLesson(args, impatientBroker())) {
@@ -66,9 +75,12 @@ public class BrokerBusy {
         try (RocketMQAdmin admin = RocketMQAdmin.connect(rocketmq)) {
             admin.createTopic(topic, TopicMessageType.NORMAL);
             DefaultMQProducer producer = Clients.configure(new DefaultMQProducer(topic + "-producer"), rocketmq);
+            // At most IN_FLIGHT async sends unanswered: send() waits for a free slot.
+            producer.setEnableBackpressureForAsyncMode(true);
+            producer.setBackPressureForAsyncSendNum(IN_FLIGHT);
             producer.start();
             try {
-                // 1. A burst of async sends: as fast as the client can write them.
+                // 1. A burst of async sends: as fast as the broker answers them.
                 Set<Integer> refused = ConcurrentHashMap.newKeySet();
                 Map<String, Integer> refusals = new ConcurrentHashMap<>();
                 Map<Integer, Throwable> otherFailures = new ConcurrentHashMap<>();
@@ -102,26 +114,53 @@ public class BrokerBusy {
                     throw new IllegalStateException(answered.getCount() + " async sends got no answer within 60 s");
                 }
                 if (!otherFailures.isEmpty()) {
-                    throw new IllegalStateException(otherFailures.size() + " sends failed otherwise, e.g. " + otherFailures.values().iterator().next());
+                    Throwable e = otherFailures.values().iterator().next();
+                    throw new IllegalStateException(otherFailures.size() + " sends failed otherwise, e.g. " + e
+                        + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; the producer's log says more");
                 }
                 // The broker indexes a stored message for its consumers (its consume queue) just after the send's answer.
                 Wait.until(Duration.ofSeconds(10), "the acknowledged messages in the topic", () -> admin.storedMessages(topic) >= acknowledged.get());
                 long storedBefore = admin.storedMessages(topic);
-                System.out.printf("1. %d async sends: %d refused %s; the topic holds %d%n", messages, refused.size(),
-                    new TreeMap<>(refusals), storedBefore);
-                // 2. The fix: the refused ones again, one at a time (a sync send retries a busy answer itself).
+                System.out.printf("1. %d async sends, at most %d in flight: %d refused %s; the topic holds %d%n", messages,
+                    IN_FLIGHT, refused.size(), new TreeMap<>(refusals), storedBefore);
+                // 2. The fix: the refused ones again, one at a time, pausing after a busy answer.
+                int busyAgain = 0;
                 for (int n : refused.stream().sorted().toList()) {
-                    producer.send(new Message(topic, "", "m-" + n, body));
+                    busyAgain += sendUntilAccepted(producer, new Message(topic, "", "m-" + n, body));
                     acknowledged.incrementAndGet();
                 }
                 Wait.until(Duration.ofSeconds(10), "the acknowledged messages in the topic", () -> admin.storedMessages(topic) >= acknowledged.get());
                 long storedAfter = admin.storedMessages(topic);
-                System.out.printf("2. The %d refused sent again: the topic holds %d%n", refused.size(), storedAfter);
+                System.out.printf("2. The %d refused sent again (%d of the tries busy again): the topic holds %d%n", refused.size(),
+                    busyAgain, storedAfter);
                 String hint = firstRefusal.isEmpty() ? "" : Hints.explain(firstRefusal.get("first"));
                 System.out.printf("   What a lesson prints for it: %s%n", hint);
                 return new Result(messages, refused.size(), new TreeMap<>(refusals), storedBefore, storedAfter, hint);
             } finally {
                 producer.shutdown();
+            }
+        }
+    }
+    /**
+     * A synchronous send, tried again after a pause (10 ms, doubling up to 1 s) while the broker
+     * answers busy; the busy tries. A sync send already tries three times at once, which a loaded
+     * machine and a 1 ms {@code waitTimeMillsInSendQueue} can all refuse.
+     */
+    static int sendUntilAccepted(DefaultMQProducer producer, Message message) throws Exception {
+        long pause = 10;
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (int busy = 0; ; busy++) {
+            try {
+                producer.send(message);
+                return busy;
+            } catch (Exception e) {
+                boolean systemBusy = e instanceof MQBrokerException b && b.getResponseCode() == 2
+                    || e.getCause() instanceof MQBrokerException b2 && b2.getResponseCode() == 2;
+                if (!systemBusy || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(pause); // back off: the broker said it is busy
+                pause = Math.min(pause * 2, 1_000);
             }
         }
     }
