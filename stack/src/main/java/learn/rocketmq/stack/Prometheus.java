@@ -46,7 +46,8 @@ public final class Prometheus implements AutoCloseable {
 
     /**
      * The same, scraping and evaluating every {@code interval}; a scrape that takes longer than
-     * {@code interval} counts as failed ({@code up} 0): a busy broker's exporter took up to 0.8 s here.
+     * {@code interval} counts as failed ({@code up} 0). A scrape of a 5.5.0 broker walks its timer wheel:
+     * 75 to 300 ms of CPU here, seconds on a loaded machine (docs/rocketmq-5.5-behaviour.md).
      */
     public static Prometheus start(List<String> targets, Path ruleFile, String alertmanager, java.time.Duration interval) {
         Path program = MonitoringProcess.find("Prometheus", INSTALL, "prometheus");
@@ -144,6 +145,24 @@ public final class Prometheus implements AutoCloseable {
     public boolean targetsUp() {
         Map<String, Double> up = query("up");
         return !up.isEmpty() && up.values().stream().allMatch(v -> v == 1.0);
+    }
+
+    /**
+     * Each target's last scrape, as its targets page shows it: instance to {@code "up in 0.031 s"},
+     * or {@code "down after 2.000 s: <the error>"} (a scrape slower than the interval: {@code
+     * context deadline exceeded}).
+     */
+    public Map<String, String> targets() {
+        Map<String, String> targets = new java.util.TreeMap<>();
+        JSONArray active = api("/api/v1/targets?state=active").getJSONArray("activeTargets");
+        for (int i = 0; i < active.size(); i++) {
+            JSONObject t = active.getJSONObject(i);
+            String took = String.format(java.util.Locale.ROOT, "%.3f s", t.getDoubleValue("lastScrapeDuration"));
+            String error = t.getString("lastError");
+            targets.put(t.getJSONObject("labels").getString("instance"), error == null || error.isEmpty()
+                ? t.getString("health") + " in " + took : t.getString("health") + " after " + took + ": " + error);
+        }
+        return targets;
     }
 
     /** The alerts Prometheus's rules hold now: name to state ({@code pending} or {@code firing}). */

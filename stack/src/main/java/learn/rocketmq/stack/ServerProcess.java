@@ -81,7 +81,8 @@ final class ServerProcess {
             // ./rocketmq up --cluster's servers start as a test's do: eight JVMs compiling with C2
             // side by side took 30 s on 2 cores, and a learning cluster is not benchmarked.
             boolean longLived = kept && !member;
-            command.addAll(jvmOptions != null ? jvmOptions : longLived ? ServerJvm.longLivedJvmOptions() : ServerJvm.quickStartJvmOptions());
+            command.addAll(jvmOptions != null ? jvmOptions : longLived ? ServerJvm.longLivedJvmOptions()
+                : "PROM".equals(settings.get("metricsExporterType")) ? ServerJvm.scrapedJvmOptions() : ServerJvm.quickStartJvmOptions());
             command.addAll(ServerJvm.commonJvmOptions(baseDir, logs));
             // No class data archive for options of a lesson's own (a GC or heap being measured): none made for them.
             command.addAll(jvmOptions != null ? List.of() : ClassDataSharing.classDataSharing(classPath, longLived ? "long-lived" : "quick-start"));

@@ -119,8 +119,24 @@ final class Shop implements AutoCloseable {
             Map<String, String> s = statuses();
             return s.keySet().containsAll(accepted.keySet()) && accepted.keySet().stream().noneMatch(id -> s.get(id).equals("PLACED"));
         })) {
-            throw new IllegalStateException("orders still in flight after 90 s: " + statuses() + "; the services' output is in " + dir);
+            Map<String, String> s = statuses();
+            List<String> stuck = accepted.keySet().stream().filter(id -> !s.containsKey(id) || s.get(id).equals("PLACED")).sorted().toList();
+            throw new IllegalStateException("orders still in flight after 90 s: " + stuck + " of " + s.size()
+                + "; what the services printed about them:\n" + trail(stuck) + "(all their output: " + dir + ")");
         }
+    }
+
+    /** Every line the services printed that names one of {@code orderIds}, by service. */
+    private String trail(List<String> orderIds) throws IOException {
+        StringBuilder trail = new StringBuilder();
+        for (Map.Entry<String, JavaProcess> e : running.entrySet()) {
+            for (String line : java.nio.file.Files.readAllLines(e.getValue().outputFile())) {
+                if (orderIds.stream().anyMatch(line::contains)) {
+                    trail.append("  [").append(e.getKey()).append("] ").append(line).append('\n');
+                }
+            }
+        }
+        return trail.toString();
     }
 
     /** SIGKILL: the service dies mid-whatever, as in a crash. */
