@@ -8,7 +8,6 @@ import learn.rocketmq.stack.RocketMQCluster;
 import learn.rocketmq.stack.UniqueNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * order, the gateway outage, the alerts) and the chaos run. One cluster for both; the chaos run
  * kills its broker and starts it again, which the other run does not mind.
  */
-// Runs alone (projects/pom.xml): its many server processes and its timing need both cores.
-@Tag("alone")
 class DistributedSystemTest {
 
     static RocketMQCluster cluster;

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import learn.rocketmq.stack.RocketMQCluster;
 import learn.rocketmq.stack.UniqueNames;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-// Runs alone (projects/pom.xml): its many server processes and its timing need both cores.
-@Tag("alone")
 class ProductionClusterTest {
 
     @Test
